@@ -1,0 +1,117 @@
+# privconf: one Makefile (DESIGN.md section 7).
+#   make          build everything into build/
+#   make check    build and run every test (installs missing Debian packages as root)
+#   make run      build and start privconfd in the foreground on ./run/privconf.sock
+#   SANITIZE=1    build everything with ASan and UBSan
+
+CC	?= cc
+B	:= build
+PKGS	:= libseccomp libbsd-overlay msgpack
+DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang mandoc
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
+	   -fstack-protector-strong -fPIE -I.
+LDFLAGS	+= -pie -Wl,-z,relro,-z,now
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS	+= $(PKG_CFLAGS)
+LIBS	:= $(PKG_LIBS)
+TEST_LIBS := $(LIBS) $(shell pkg-config --libs criterion 2>/dev/null)
+
+COMMON_SRC   := $(wildcard common/*.c)
+LISTENER_SRC := $(filter-out listener/main.c,$(wildcard listener/*.c))
+WORKER_SRC   := $(filter-out worker/main.c,$(wildcard worker/*.c))
+DAEMON_SRC   := $(wildcard daemon/*.c)
+CLIENT_SRC   := $(wildcard client/*.c)
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+INTEG_SRC    := $(wildcard tests/integration/test_*.c)
+INTEG_LIB    := $(filter-out $(INTEG_SRC),$(wildcard tests/integration/*.c))
+BENCH_SRC    := $(wildcard bench/*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIBCOMMON   := $(B)/libcommon.a
+LIBLISTENER := $(B)/liblistener.a
+LIBWORKER   := $(B)/libworker.a
+BINS	:= $(B)/privconfd $(B)/privconf-listener $(B)/privconf-worker \
+	   $(B)/privconfctl
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
+INTEG_BINS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
+BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+
+.PHONY: all check unit integration run deps clean bench lint-man
+all: $(BINS)
+
+# On a fresh Debian 12 machine, install what is missing (as root), or say how.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "installing:$$missing"; \
+	        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	    else \
+	        echo "missing packages; run: sudo apt-get install$$missing"; exit 1; \
+	    fi; \
+	fi
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBLISTENER): $(call obj,$(LISTENER_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBWORKER): $(call obj,$(WORKER_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/privconf-listener: $(call obj,listener/main.c) $(LIBLISTENER) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/privconf-worker: $(call obj,worker/main.c) $(LIBWORKER) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/privconfd: $(call obj,$(DAEMON_SRC)) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/privconfctl: $(call obj,$(CLIENT_SRC)) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(call obj,$(INTEG_LIB)) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/bench/%: $(B)/obj/bench/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Each test binary runs on its own; criterion prints its "Synthesis" line.
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs 2; done
+integration: $(BINS) $(INTEG_BINS)
+	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; PRIVCONF_BUILD=$(CURDIR)/$(B) $$t --jobs 2; done
+lint-man:
+	@set -e; for m in $(wildcard docs/*.[1-8]); do mandoc -T lint -W warning $$m; done
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
+	@$(MAKE) --no-print-directory unit integration lint-man
+
+bench: $(BINS) $(BENCH_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p run
+	./$(B)/privconfd -f -s ./run/privconf.sock
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

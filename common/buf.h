@@ -1,0 +1,42 @@
+/* A growable byte buffer with a read offset; every growth is overflow-checked. */
+#ifndef PRIVCONF_BUF_H
+#define PRIVCONF_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+	uint8_t	*data;
+	size_t	 off;	/* first unread byte */
+	size_t	 len;	/* end of valid bytes */
+	size_t	 cap;
+};
+
+#define BUF_INIT { NULL, 0, 0, 0 }
+
+/* Make room for extra more bytes; -1 (errno ENOMEM) on overflow or OOM. */
+int	buf_reserve(struct buf *, size_t extra);
+int	buf_append(struct buf *, const void *, size_t);
+int	buf_appendstr(struct buf *, const char *);
+int	buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Drop n unread bytes from the front. */
+void	buf_consume(struct buf *, size_t n);
+/* Move unread bytes to the start so the tail has room. */
+void	buf_compact(struct buf *);
+void	buf_reset(struct buf *);
+void	buf_free(struct buf *);
+
+static inline size_t
+buf_unread(const struct buf *b)
+{
+	return b->len - b->off;
+}
+
+static inline const uint8_t *
+buf_head(const struct buf *b)
+{
+	return b->data + b->off;
+}
+
+#endif

@@ -1,0 +1,18 @@
+/* The fixed errno table of PROTOCOL.md section 5 (Rust nix's wording). */
+#ifndef PRIVCONF_ERRTAB_H
+#define PRIVCONF_ERRTAB_H
+
+#include "common/buf.h"
+
+/* "EPERM: Operation not permitted"; NULL when err is not in the table. */
+const char	*errtab_text(int err);
+/* "EPERM"; NULL when err is not in the table. */
+const char	*errtab_name(int err);
+/*
+ * Append a client reply: {"err":0,"msg":"ACK"}\n for 0, else
+ * {"err":N,"msg":"NAME: text"}\n.  An errno outside the table is
+ * reported as EINVAL.
+ */
+int		 errtab_reply(struct buf *, int err);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Every limit of privconf, in one place.  Tests and code read these names,
+ * never the numbers.  PROTOCOL.md calls the line limit LINE_MAX; glibc's
+ * <limits.h> already owns that name (2048), so ours is IPC_LINE_MAX.
+ */
+#ifndef PRIVCONF_LIMITS_H
+#define PRIVCONF_LIMITS_H
+
+/* Client protocol (PROTOCOL.md). */
+#define IPC_LINE_MAX		4096	/* a line holds at most IPC_LINE_MAX - 1 bytes with its \n */
+#define IPC_API_MAJOR		3
+#define IPC_API_MINOR		1
+
+/* Listener <-> worker frames (DESIGN.md section 3). */
+#define WIRE_HDR_LEN		4	/* big-endian body length */
+#define WIRE_BODY_MAX		(64 * 1024)
+#define WIRE_REPLY_CHUNK	(60 * 1024)	/* a REPLY body larger than this is split with WIRE_F_MORE */
+#define WIRE_REPLY_TOTAL_MAX	(64u * 1024 * 1024)	/* one whole reply, all chunks */
+#define WIRE_SOURCE_MAX		4096	/* a SETUP source name (a file path) */
+#define WIRE_WORKER_OUTQ_MAX	(1024 * 1024)	/* listener stops reading clients past this */
+
+/* Start-up and supervision (DESIGN.md section 2). */
+#define SETUP_TIMEOUT_MS	10000
+#define TERM_GRACE_MS		5000
+
+/* Listener limits (PROTOCOL.md section 8); the defaults of daemon options. */
+#define DEFAULT_MAX_CONN	1024
+#define DEFAULT_MAX_CONN_PER_UID 64
+#define PREAUTH_TIMEOUT_MS	10000
+#define DEFAULT_IDLE_TIMEOUT_S	600
+#define CONN_OUTQ_MAX		(256 * 1024)
+#define FD_RESERVE		8
+#define LISTEN_BACKLOG		128
+
+/* Policy (COMMANDS.md). */
+#define POLICY_RULES_MAX	65536
+#define PATTERN_MAX		4095	/* bytes of one path pattern */
+#define NAME_MAX_LEN		64	/* name/host, name/domain */
+
+/* Logging (DESIGN.md section 5). */
+#define LOG_LINE_MAX		1024
+
+#endif

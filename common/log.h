@@ -1,0 +1,25 @@
+/*
+ * Logging: one line per event on stderr, "privconf[proc]: key=value ...".
+ * Lines are built in a LOG_LINE_MAX buffer and written with one write(2);
+ * stderr of the children is a non-blocking pipe to privconfd, so a full
+ * pipe drops the line instead of blocking the event loop.
+ */
+#ifndef PRIVCONF_LOG_H
+#define PRIVCONF_LOG_H
+
+#include <stdarg.h>
+
+void	log_init(const char *prefix);	/* "privconf[listener]: ", "privconfd: " */
+void	log_set_verbose(int);
+int	log_verbose(void);
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));	/* appends ": strerror" */
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* This process cannot go on: log and exit(1). fatal appends strerror(errno). */
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Copy s into dst (size n) with bytes outside printable ASCII as \xHH. */
+void	log_escape(char *dst, size_t n, const char *s, size_t len);
+
+#endif

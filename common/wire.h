@@ -1,0 +1,80 @@
+/*
+ * Frames between privconfd, the listener and the worker (DESIGN.md 3).
+ *
+ * Every frame is a 4-byte big-endian body length followed by a msgpack
+ * body of exactly that length, at most WIRE_BODY_MAX bytes.  The body is
+ * an array whose first element is the message type:
+ *
+ *   REQUEST     [1, id, uid, gid, pid, line]   listener -> worker
+ *   REPLY       [2, id, flags, body]           worker -> listener
+ *   SETUP       [3, source, lineno, line]      privconfd -> worker
+ *   SETUP_DONE  [4]                            privconfd -> worker
+ *   READY       [5]                            worker -> privconfd
+ *   SETUP_ERROR [6, source, lineno, errno]     worker -> privconfd
+ *
+ * id, uid, gid, pid, flags, lineno and errno are msgpack positive
+ * integers; source, line and body are msgpack bin.  uid and gid fit in 32
+ * bits, pid in 31 bits and is > 0, lineno in 32 bits, errno is 1..4095.
+ * A REPLY body is the exact bytes for the client; a body longer than
+ * WIRE_REPLY_CHUNK is sent as several REPLY frames with the same id, all
+ * but the last with WIRE_F_MORE.  WIRE_F_FATAL: the policy is now locked
+ * (lock:on), the body is empty and the IPC server ends.
+ *
+ * Packing uses msgpack-c.  Unpacking does NOT: msgpack-c allocates from
+ * declared lengths before it reads them, so wire_decode() walks the body
+ * with its own bounded reader and checks every length against the bytes
+ * left in the frame.  Pointers in a decoded message point into the frame.
+ */
+#ifndef PRIVCONF_WIRE_H
+#define PRIVCONF_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/buf.h"
+
+enum wire_type {
+	WIRE_REQUEST = 1,
+	WIRE_REPLY = 2,
+	WIRE_SETUP = 3,
+	WIRE_SETUP_DONE = 4,
+	WIRE_READY = 5,
+	WIRE_SETUP_ERROR = 6,
+};
+
+#define WIRE_F_FATAL	0x1u	/* policy locked: close everything */
+#define WIRE_F_MORE	0x2u	/* more REPLY frames with this id follow */
+#define WIRE_F_ALL	(WIRE_F_FATAL | WIRE_F_MORE)
+
+struct wire_msg {
+	enum wire_type	 type;
+	uint64_t	 id;		/* REQUEST, REPLY */
+	uint32_t	 uid;		/* REQUEST */
+	uint32_t	 gid;		/* REQUEST */
+	uint32_t	 pid;		/* REQUEST */
+	uint32_t	 flags;		/* REPLY */
+	uint32_t	 lineno;	/* SETUP, SETUP_ERROR */
+	uint32_t	 err;		/* SETUP_ERROR */
+	const uint8_t	*source;	/* SETUP, SETUP_ERROR */
+	size_t		 source_len;
+	const uint8_t	*data;		/* REQUEST line, REPLY body, SETUP line */
+	size_t		 data_len;
+};
+
+/* Append one frame for m to out.  0, or -1 with errno (EINVAL, ENOMEM). */
+int	wire_encode(struct buf *out, const struct wire_msg *m);
+
+/*
+ * Decode the first frame of p[0..n).  Returns the frame's total size
+ * (header included) when a whole valid frame is there, 0 when more bytes
+ * are needed, -1 when the bytes can never become a valid frame; then *why
+ * names the reason.  A declared body length over WIRE_BODY_MAX is -1 as
+ * soon as the 4 header bytes are there.
+ */
+ssize_t	wire_decode(const uint8_t *p, size_t n, struct wire_msg *m,
+	    const char **why);
+
+const char *wire_type_name(enum wire_type);
+
+#endif
