@@ -1,0 +1,39 @@
+/*
+ * The worker's one entry point into the policy: execute one command line
+ * of COMMANDS.md.  worker/session.c calls it for every SETUP line (origin
+ * CMD_PROFILE) and every REQUEST line (origin CMD_IPC).
+ */
+#ifndef PRIVCONF_CMD_H
+#define PRIVCONF_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+struct policy;
+
+enum cmd_origin {
+	CMD_PROFILE,	/* startup profile or journal replay: startup-only commands allowed */
+	CMD_IPC,	/* a client line over the socket */
+};
+
+struct cmd_result {
+	int	err;		/* 0, or the errno of the reply */
+	bool	changed;	/* the policy changed: the journal records the line */
+	bool	locked;		/* lock:on took effect: no reply, the IPC server ends */
+	bool	output;		/* stat/stats: out holds the whole reply, no ACK */
+};
+
+/*
+ * Execute line[0..len) (no trailing newline, bytes as the client sent
+ * them) against p.  Returns res->err.  For stat and stats the reply is
+ * appended to out and res->output is set; otherwise out is untouched and
+ * the caller writes the ACK or the errno reply.  A refused command
+ * changes nothing.
+ */
+int	cmd_exec(struct policy *p, const uint8_t *line, size_t len,
+	    enum cmd_origin origin, struct buf *out, struct cmd_result *res);
+
+#endif
