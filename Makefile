@@ -82,7 +82,15 @@ $(B)/privconfd: $(call obj,$(DAEMON_SRC)) $(LIBCOMMON)
 $(B)/privconfctl: $(call obj,$(CLIENT_SRC)) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
+# A unit test links only the library its name starts with:
+# test_listener_* liblistener, test_worker_* libworker, others libcommon.
+$(B)/tests/unit/test_listener_%: $(B)/obj/tests/unit/test_listener_%.o $(LIBLISTENER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/tests/unit/test_worker_%: $(B)/obj/tests/unit/test_worker_%.o $(LIBWORKER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/tests/unit/test_%: $(B)/obj/tests/unit/test_%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(call obj,$(INTEG_LIB)) $(LIBCOMMON)
