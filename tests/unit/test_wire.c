@@ -1,0 +1,268 @@
+/* The frame codec: round trips, and hostile frames refused without allocation. */
+#include <criterion/criterion.h>
+#include <malloc.h>
+#include <string.h>
+
+#include "common/limits.h"
+#include "common/wire.h"
+
+static struct wire_msg
+roundtrip(const struct wire_msg *in, struct buf *b)
+{
+	struct wire_msg out;
+	const char	*why;
+	ssize_t		 n;
+
+	buf_reset(b);
+	cr_assert_eq(wire_encode(b, in), 0);
+	/* Every proper prefix asks for more bytes. */
+	for (size_t k = 0; k < b->len; k++)
+		cr_assert_eq(wire_decode(b->data, k, &out, &why), 0,
+		    "prefix %zu", k);
+	n = wire_decode(b->data, b->len, &out, &why);
+	cr_assert_eq(n, (ssize_t)b->len, "why: %s", why ? why : "");
+	cr_assert_eq(out.type, in->type);
+	return out;
+}
+
+Test(wire, request_roundtrip)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_REQUEST, .id = UINT64_MAX,
+	    .uid = UINT32_MAX, .gid = 7, .pid = INT32_MAX,
+	    .data = (const uint8_t *)" sandbox/read:on ", .data_len = 17 };
+	struct wire_msg o = roundtrip(&m, &b);
+
+	cr_assert_eq(o.id, UINT64_MAX);
+	cr_assert_eq(o.uid, UINT32_MAX);
+	cr_assert_eq(o.gid, 7);
+	cr_assert_eq(o.pid, INT32_MAX);
+	cr_assert_eq(o.data_len, 17);
+	cr_assert_arr_eq(o.data, " sandbox/read:on ", 17);
+	buf_free(&b);
+}
+
+Test(wire, request_line_at_limit)
+{
+	struct buf b = BUF_INIT;
+	static uint8_t line[IPC_LINE_MAX];
+	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
+	    .data = line, .data_len = IPC_LINE_MAX - 1 };
+
+	memset(line, 'x', sizeof(line));
+	cr_assert_eq(roundtrip(&m, &b).data_len, IPC_LINE_MAX - 1);
+	m.data_len = IPC_LINE_MAX;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	buf_free(&b);
+}
+
+Test(wire, reply_roundtrip_and_chunk_limit)
+{
+	struct buf b = BUF_INIT;
+	static uint8_t body[WIRE_REPLY_CHUNK + 1];
+	struct wire_msg m = { .type = WIRE_REPLY, .id = 42,
+	    .flags = WIRE_F_MORE, .data = body, .data_len = WIRE_REPLY_CHUNK };
+	struct wire_msg o;
+
+	memset(body, '{', sizeof(body));
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.id, 42);
+	cr_assert_eq(o.flags, WIRE_F_MORE);
+	cr_assert_eq(o.data_len, WIRE_REPLY_CHUNK);
+	m.data_len = WIRE_REPLY_CHUNK + 1;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	m.data_len = 0;
+	m.flags = WIRE_F_FATAL;
+	cr_assert_eq(roundtrip(&m, &b).flags, WIRE_F_FATAL);
+	m.flags = 4;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	buf_free(&b);
+}
+
+Test(wire, setup_messages_roundtrip)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_SETUP,
+	    .source = (const uint8_t *)"/etc/p.syd", .source_len = 10,
+	    .lineno = 12, .data = (const uint8_t *)"lock:on", .data_len = 7 };
+	struct wire_msg o = roundtrip(&m, &b);
+
+	cr_assert_eq(o.lineno, 12);
+	cr_assert_arr_eq(o.source, "/etc/p.syd", 10);
+	cr_assert_arr_eq(o.data, "lock:on", 7);
+
+	m = (struct wire_msg){ .type = WIRE_SETUP_ERROR,
+	    .source = (const uint8_t *)"p", .source_len = 1, .lineno = 2,
+	    .err = 22 };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.err, 22);
+	cr_assert_eq(o.lineno, 2);
+
+	m = (struct wire_msg){ .type = WIRE_SETUP_DONE };
+	roundtrip(&m, &b);
+	m = (struct wire_msg){ .type = WIRE_READY };
+	roundtrip(&m, &b);
+	buf_free(&b);
+}
+
+Test(wire, encode_refuses_zero_id_and_pid)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_REQUEST, .id = 0, .pid = 1 };
+
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	m.id = 1;
+	m.pid = 0;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	cr_assert_eq(b.len, 0);
+	buf_free(&b);
+}
+
+/* Decode raw bytes (header added) and expect a refusal without allocation. */
+static void
+expect_bad(const uint8_t *body, size_t n, const char *what)
+{
+	uint8_t		 frame[64];
+	struct wire_msg	 m;
+	const char	*why;
+	struct mallinfo2 before, after;
+
+	cr_assert(n + 4 <= sizeof(frame));
+	frame[0] = (uint8_t)(n >> 24);
+	frame[1] = (uint8_t)(n >> 16);
+	frame[2] = (uint8_t)(n >> 8);
+	frame[3] = (uint8_t)n;
+	memcpy(frame + 4, body, n);
+	before = mallinfo2();
+	cr_assert_eq(wire_decode(frame, n + 4, &m, &why), -1, "%s", what);
+	after = mallinfo2();
+	cr_assert_not_null(why, "%s", what);
+	cr_assert_eq(before.uordblks, after.uordblks, "%s allocated", what);
+}
+
+Test(wire, declared_lengths_past_the_end_are_refused)
+{
+	/* REQUEST whose line is a bin32 claiming 4 GiB. */
+	static const uint8_t bin32[] = { 0x96, 1, 1, 0, 0, 1,
+	    0xc6, 0xff, 0xff, 0xff, 0xff, 'x' };
+	static const uint8_t bin16[] = { 0x96, 1, 1, 0, 0, 1,
+	    0xc5, 0x01, 0x00, 'x' };
+	static const uint8_t bin8[] = { 0x96, 1, 1, 0, 0, 1, 0xc4, 5, 'x' };
+	/* array32 of 2^32-1 elements: the 5 bytes of msgpack-c issue 1013. */
+	static const uint8_t arr32[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t arr16[] = { 0xdc, 0xff, 0xff, 1 };
+
+	expect_bad(bin32, sizeof(bin32), "bin32");
+	expect_bad(bin16, sizeof(bin16), "bin16");
+	expect_bad(bin8, sizeof(bin8), "bin8");
+	expect_bad(arr32, sizeof(arr32), "array32");
+	expect_bad(arr16, sizeof(arr16), "array16");
+}
+
+Test(wire, header_over_maximum_is_refused_at_once)
+{
+	uint32_t	 len = WIRE_BODY_MAX + 1;
+	uint8_t		 h[4] = { len >> 24, len >> 16, len >> 8, len };
+	struct wire_msg	 m;
+	const char	*why;
+
+	cr_assert_eq(wire_decode(h, 4, &m, &why), -1);
+	len = WIRE_BODY_MAX;
+	uint8_t ok[4] = { len >> 24, len >> 16, len >> 8, len };
+	cr_assert_eq(wire_decode(ok, 4, &m, &why), 0, "at the limit: need more");
+	static const uint8_t zero[4] = { 0 };
+	cr_assert_eq(wire_decode(zero, 4, &m, &why), -1);
+}
+
+Test(wire, wrong_types_are_refused)
+{
+	/* REQUEST with a bin where the uid belongs. */
+	static const uint8_t str_uid[] = { 0x96, 1, 1, 0xc4, 1, 'a', 0, 1,
+	    0xc4, 0 };
+	/* REQUEST with a msgpack str (not bin) as the line. */
+	static const uint8_t str_line[] = { 0x96, 1, 1, 0, 0, 1, 0xa1, 'a' };
+	/* Negative fixint as id. */
+	static const uint8_t neg_id[] = { 0x96, 1, 0xff, 0, 0, 1, 0xc4, 0 };
+	/* Unknown type 7, type 0, map instead of array. */
+	static const uint8_t type7[] = { 0x91, 7 };
+	static const uint8_t type0[] = { 0x91, 0 };
+	static const uint8_t map[] = { 0x81, 1, 1 };
+	/* READY with an extra field; REPLY with too few. */
+	static const uint8_t ready2[] = { 0x92, 5, 0 };
+	static const uint8_t reply3[] = { 0x93, 2, 1, 0 };
+	/* Trailing byte after a complete READY. */
+	static const uint8_t trailing[] = { 0x91, 5, 0 };
+	/* REPLY with unknown flag bits; id 0; pid 0; pid over INT32_MAX. */
+	static const uint8_t flags[] = { 0x94, 2, 1, 0x08, 0xc4, 0 };
+	static const uint8_t id0[] = { 0x94, 2, 0, 0, 0xc4, 0 };
+	static const uint8_t pid0[] = { 0x96, 1, 1, 0, 0, 0, 0xc4, 0 };
+	static const uint8_t pidbig[] = { 0x96, 1, 1, 0, 0,
+	    0xce, 0x80, 0, 0, 0, 0xc4, 0 };
+	/* SETUP_ERROR with errno 0 and with errno 4096. */
+	static const uint8_t err0[] = { 0x94, 6, 0xc4, 0, 1, 0 };
+	static const uint8_t errbig[] = { 0x94, 6, 0xc4, 0, 1, 0xcd, 0x10, 0 };
+	/* Truncated inside a declared body. */
+	static const uint8_t trunc[] = { 0x96, 1, 0xcf, 0, 0 };
+
+	expect_bad(str_uid, sizeof(str_uid), "bin uid");
+	expect_bad(str_line, sizeof(str_line), "str line");
+	expect_bad(neg_id, sizeof(neg_id), "negative id");
+	expect_bad(type7, sizeof(type7), "type 7");
+	expect_bad(type0, sizeof(type0), "type 0");
+	expect_bad(map, sizeof(map), "map");
+	expect_bad(ready2, sizeof(ready2), "READY arity");
+	expect_bad(reply3, sizeof(reply3), "REPLY arity");
+	expect_bad(trailing, sizeof(trailing), "trailing");
+	expect_bad(flags, sizeof(flags), "flags");
+	expect_bad(id0, sizeof(id0), "id 0");
+	expect_bad(pid0, sizeof(pid0), "pid 0");
+	expect_bad(pidbig, sizeof(pidbig), "pid > INT32_MAX");
+	expect_bad(err0, sizeof(err0), "errno 0");
+	expect_bad(errbig, sizeof(errbig), "errno 4096");
+	expect_bad(trunc, sizeof(trunc), "truncated");
+}
+
+Test(wire, request_line_over_limit_is_refused)
+{
+	static uint8_t frame[IPC_LINE_MAX + 32];
+	size_t		 n = 0, body;
+	struct wire_msg	 m;
+	const char	*why;
+
+	frame[4 + n++] = 0x96;
+	frame[4 + n++] = 1;
+	frame[4 + n++] = 1;
+	frame[4 + n++] = 0;
+	frame[4 + n++] = 0;
+	frame[4 + n++] = 1;
+	frame[4 + n++] = 0xc5;
+	frame[4 + n++] = IPC_LINE_MAX >> 8;
+	frame[4 + n++] = IPC_LINE_MAX & 0xff;
+	memset(frame + 4 + n, 'a', IPC_LINE_MAX);
+	body = n + IPC_LINE_MAX;
+	frame[0] = 0;
+	frame[1] = (uint8_t)(body >> 16);
+	frame[2] = (uint8_t)(body >> 8);
+	frame[3] = (uint8_t)body;
+	cr_assert_eq(wire_decode(frame, body + 4, &m, &why), -1);
+}
+
+Test(wire, two_frames_back_to_back)
+{
+	struct buf	 b = BUF_INIT;
+	struct wire_msg	 m = { .type = WIRE_READY }, o;
+	const char	*why;
+	ssize_t		 n;
+
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	m = (struct wire_msg){ .type = WIRE_REPLY, .id = 9,
+	    .data = (const uint8_t *)"x", .data_len = 1 };
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	n = wire_decode(b.data, b.len, &o, &why);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(o.type, WIRE_READY);
+	cr_assert_eq(wire_decode(b.data + n, b.len - (size_t)n, &o, &why),
+	    (ssize_t)b.len - n);
+	cr_assert_eq(o.id, 9);
+	buf_free(&b);
+}
