@@ -100,8 +100,6 @@ main(int argc, char **argv)
 	log_init("privconf[worker]: ");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		fatal("op=prctl");
-	if (getppid() == 1)
-		fatalx("op=start why=\"privconfd is gone\"");
 	parse_args(argc, argv, &a);
 	if (fstat(WORKER_PEER_FD, &st) == -1 || !S_ISSOCK(st.st_mode))
 		fatalx("op=start why=\"fd %d is not the socketpair\"",
