@@ -35,6 +35,11 @@
 /* Policy (COMMANDS.md). */
 #define POLICY_RULES_MAX	65536
 #define PATTERN_MAX		4095	/* bytes of one path pattern */
+/* COMMANDS.md names only the rule limit; these keep a client from growing
+ * the worker without bound through the other lists (ENOMEM past them). */
+#define POLICY_IOCTL_MAX	POLICY_RULES_MAX	/* each ioctl list */
+#define POLICY_IDMAP_MAX	POLICY_RULES_MAX	/* setuid, setgid */
+#define POLICY_PATTERN_BYTES_MAX (32u * 1024 * 1024)	/* all rule patterns together */
 #define NAME_MAX_LEN		64	/* name/host, name/domain */
 
 /* Logging (DESIGN.md section 5). */

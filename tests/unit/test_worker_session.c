@@ -1,0 +1,295 @@
+/*
+ * The worker distrusts its peer: a fake privconfd/listener holds the other
+ * end of the socketpair while a forked child runs session_serve(), and
+ * checks the replies and the child's exit status.
+ */
+#include <criterion/criterion.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/limits.h"
+#include "common/wire.h"
+#include "worker/policy.h"
+#include "worker/session.h"
+
+struct fake {
+	pid_t	 pid;
+	int	 fd;
+	struct buf in;
+};
+
+static void
+fake_start(struct fake *f)
+{
+	int	 sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	f->pid = fork();
+	cr_assert_neq(f->pid, -1);
+	if (f->pid == 0) {
+		struct policy *p;
+
+		close(sv[0]);
+		/* Keep the test's stderr quiet: the worker logs every command. */
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		alarm(20);
+		if ((p = policy_new()) == NULL)
+			_exit(99);
+		policy_set_ipc(p, "@test", 0, -1);
+		_exit(session_serve(sv[1], p));
+	}
+	close(sv[1]);
+	f->fd = sv[0];
+	f->in = (struct buf)BUF_INIT;
+}
+
+/* The worker may already have exited (lock:on, a fatal frame): no SIGPIPE. */
+static void
+fake_send_raw(struct fake *f, const void *p, size_t n)
+{
+	ssize_t	 w = send(f->fd, p, n, MSG_NOSIGNAL);
+
+	cr_assert(w == (ssize_t)n || (w == -1 && errno == EPIPE),
+	    "send: %s", strerror(errno));
+}
+
+static void
+fake_send(struct fake *f, const struct wire_msg *m)
+{
+	struct buf b = BUF_INIT;
+
+	cr_assert_eq(wire_encode(&b, m), 0);
+	fake_send_raw(f, b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+fake_line(struct fake *f, enum wire_type t, uint64_t id, const char *line)
+{
+	struct wire_msg m = { .type = t, .id = id, .uid = 0, .gid = 0,
+	    .pid = 1, .source = (const uint8_t *)"t.syd", .source_len = 5,
+	    .lineno = (uint32_t)id, .data = (const uint8_t *)line,
+	    .data_len = strlen(line) };
+
+	fake_send(f, &m);
+}
+
+/* Read the next frame (20 s guard against a hang). */
+static struct wire_msg
+fake_recv(struct fake *f)
+{
+	struct wire_msg	 m;
+	const char	*why;
+	ssize_t		 n;
+
+	for (;;) {
+		n = wire_decode(buf_head(&f->in), buf_unread(&f->in), &m, &why);
+		cr_assert_geq(n, 0, "bad frame from worker: %s", why);
+		if (n > 0) {
+			/* The message points into f->in: consume lazily. */
+			f->in.off += (size_t)n;
+			return m;
+		}
+		struct pollfd pfd = { f->fd, POLLIN, 0 };
+		cr_assert_eq(poll(&pfd, 1, 20000), 1, "worker is silent");
+		cr_assert_eq(buf_reserve(&f->in, 65536), 0);
+		n = read(f->fd, f->in.data + f->in.len, f->in.cap - f->in.len);
+		cr_assert_gt(n, 0, "worker closed");
+		f->in.len += (size_t)n;
+	}
+}
+
+static int
+fake_status(struct fake *f)
+{
+	int	 st;
+
+	close(f->fd);
+	cr_assert_eq(waitpid(f->pid, &st, 0), f->pid);
+	buf_free(&f->in);
+	return st;
+}
+
+static void
+fake_ready(struct fake *f)
+{
+	struct wire_msg m = { .type = WIRE_SETUP_DONE };
+
+	fake_send(f, &m);
+	cr_assert_eq(fake_recv(f).type, WIRE_READY);
+}
+
+static void
+expect_reply(struct fake *f, uint64_t id, const char *body)
+{
+	struct wire_msg m = fake_recv(f);
+
+	cr_assert_eq(m.type, WIRE_REPLY);
+	cr_assert_eq(m.id, id);
+	cr_assert_eq(m.flags, 0);
+	cr_assert_eq(m.data_len, strlen(body), "reply %.*s", (int)m.data_len,
+	    m.data);
+	cr_assert_arr_eq(m.data, body, m.data_len);
+}
+
+Test(worker_session, setup_then_requests_in_order)
+{
+	struct fake f;
+
+	fake_start(&f);
+	fake_line(&f, WIRE_SETUP, 1, "sandbox/read:off");
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 1, "sandbox/read?");
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/write?");
+	fake_line(&f, WIRE_REQUEST, 3, "sandbox/bogus:on");
+	expect_reply(&f, 1, "{\"err\":2,\"msg\":\"ENOENT: No such file or directory\"}\n");
+	expect_reply(&f, 2, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	expect_reply(&f, 3, "{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n");
+	cr_assert_eq(fake_status(&f), 256, "EOF after requests is exit 1");
+}
+
+Test(worker_session, setup_error_names_the_line_and_exits_1)
+{
+	struct fake f;
+	struct wire_msg m;
+
+	fake_start(&f);
+	fake_line(&f, WIRE_SETUP, 1, "sandbox/read:off");
+	fake_line(&f, WIRE_SETUP, 2, "sandbox/bogus:on");
+	m = fake_recv(&f);
+	cr_assert_eq(m.type, WIRE_SETUP_ERROR);
+	cr_assert_eq(m.lineno, 2);
+	cr_assert_eq(m.err, EINVAL);
+	cr_assert_arr_eq(m.source, "t.syd", 5);
+	cr_assert_eq(fake_status(&f), 256);
+}
+
+Test(worker_session, lock_on_sends_fatal_and_exits_0)
+{
+	struct fake f;
+	struct wire_msg m;
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 1, "lock:on");
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/read:off");
+	m = fake_recv(&f);
+	cr_assert_eq(m.type, WIRE_REPLY);
+	cr_assert_eq(m.id, 1);
+	cr_assert_eq(m.flags, WIRE_F_FATAL);
+	cr_assert_eq(m.data_len, 0);
+	cr_assert_eq(fake_status(&f), 0);
+}
+
+Test(worker_session, large_stat_is_split_into_chunks)
+{
+	struct fake f;
+	struct wire_msg m;
+	char	 line[64];
+	size_t	 total = 0;
+	int	 i;
+
+	fake_start(&f);
+	/* ~2000 rules make a stat reply of well over one chunk. */
+	for (i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "allow/read+/some/long/path/%d/***", i);
+		fake_line(&f, WIRE_SETUP, (uint64_t)i + 1, line);
+	}
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 7, "stat");
+	do {
+		m = fake_recv(&f);
+		cr_assert_eq(m.type, WIRE_REPLY);
+		cr_assert_eq(m.id, 7);
+		cr_assert_leq(m.data_len, WIRE_REPLY_CHUNK);
+		total += m.data_len;
+	} while (m.flags & WIRE_F_MORE);
+	cr_assert_gt(total, WIRE_REPLY_CHUNK);
+	cr_assert_eq(m.data[m.data_len - 1], '}');
+	fake_status(&f);
+}
+
+static void
+expect_death(const void *bytes, size_t n, bool ready)
+{
+	struct fake f;
+	int	 st;
+
+	fake_start(&f);
+	if (ready)
+		fake_ready(&f);
+	fake_send_raw(&f, bytes, n);
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %d", st);
+}
+
+Test(worker_session, request_during_setup_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
+	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, false);
+	buf_free(&b);
+}
+
+Test(worker_session, setup_after_ready_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_SETUP, .lineno = 1,
+	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+Test(worker_session, ready_from_peer_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_READY };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+Test(worker_session, oversized_length_is_fatal)
+{
+	uint32_t len = WIRE_BODY_MAX + 1;
+	uint8_t	 h[4] = { len >> 24, len >> 16, len >> 8, len };
+
+	expect_death(h, sizeof(h), true);
+}
+
+Test(worker_session, string_where_integer_belongs_is_fatal)
+{
+	/* REQUEST [1, "x", 0, 0, 1, "ping"] */
+	static const uint8_t f[] = { 0, 0, 0, 13, 0x96, 1, 0xc4, 1, 'x', 0, 0,
+	    1, 0xc4, 4, 'p', 'i', 'n', 'g' };
+
+	expect_death(f, sizeof(f), true);
+}
+
+Test(worker_session, request_ids_must_increase)
+{
+	struct fake f;
+	int	 st;
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 5, "sandbox/read?");
+	expect_reply(&f, 5, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	fake_line(&f, WIRE_REQUEST, 5, "sandbox/read:off");
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+}

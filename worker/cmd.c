@@ -1,0 +1,100 @@
+/*
+ * cmd_exec(): one command line of COMMANDS.md against the policy.  The
+ * order is fixed: the line is checked as bytes, split, found in the
+ * table and parsed completely; only then does cmd_permit() consult the
+ * lock state, and only then does the row's handler change anything.  So
+ * a malformed line is EINVAL whatever the lock state, and a refused
+ * command has changed nothing.
+ *
+ * res->changed is true only when the policy is now different: an ACKed
+ * no-op (allow/read-/x with no such rule, sandbox/read:on when read is
+ * already on) is not journaled, since replaying it would change nothing.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "worker/cmd.h"
+#include "worker/cmdtab.h"
+
+/* PROTOCOL.md 3.2's ASCII whitespace, plus \v: no command holds one. */
+static bool
+is_blank(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	    c == '\r';
+}
+
+static bool
+is_comment(const uint8_t *line, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && line[0] == '#')
+		return true;
+	for (i = 0; i < len; i++)
+		if (!is_blank(line[i]))
+			return false;
+	return true;
+}
+
+static int
+cmd_run(struct policy *p, const uint8_t *line, size_t len,
+    enum cmd_origin origin, struct buf *out, struct cmd_result *res)
+{
+	struct cmd	 c;
+	const char	*s = (const char *)line;
+	size_t		 i;
+	int		 bit, err;
+
+	/* Comments and blank lines exist in profiles only. */
+	if (is_comment(line, len))
+		return origin == CMD_PROFILE ? 0 : EINVAL;
+	/*
+	 * The listener checked UTF-8 already; checking again keeps stat's
+	 * JSON valid whoever sent the line.
+	 */
+	if (!utf8_valid(line, len))
+		return EINVAL;
+	if (is_blank(line[0]) || is_blank(line[len - 1]))
+		return EINVAL;
+
+	memset(&c, 0, offsetof(struct cmd, spec));
+	for (i = 0; i < len; i++)
+		if (memchr(":?+-^", s[i], 5) != NULL)
+			break;
+	if ((c.row = cmdtab_lookup(s, i, &c.sub, &c.sublen)) == NULL)
+		return EINVAL;
+	if (i < len) {
+		c.op = s[i];
+		c.arg = s + i + 1;
+		c.arglen = len - i - 1;
+	}
+	bit = cmdtab_op_bit(c.op);
+	if (!(c.row->ops & bit))
+		return EINVAL;
+	if (c.op == '?' && c.arglen != 0)
+		return EINVAL;
+	if ((err = c.row->parse(&c)) != 0)
+		return err;
+	if ((err = cmd_permit(p, &c, origin)) != 0)
+		return err;
+	return c.row->apply(p, &c, res, out);
+}
+
+int
+cmd_exec(struct policy *p, const uint8_t *line, size_t len,
+    enum cmd_origin origin, struct buf *out, struct cmd_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->err = cmd_run(p, line, len, origin, out, res);
+	if (res->err != 0) {
+		/* A handler that failed has applied nothing. */
+		res->changed = false;
+		res->locked = false;
+		res->output = false;
+	}
+	return res->err;
+}

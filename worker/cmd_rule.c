@@ -1,0 +1,137 @@
+/*
+ * Rules: <action>/<cats><op><pattern> with op + - ^ (COMMANDS.md 3.3).
+ * The parser expands the category list and any network alias into one
+ * rule spec per (category, CIDR), categories outer, and checks that every
+ * named category takes this pattern, so that the handler applies all of
+ * them or none.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "worker/cmdtab.h"
+#include "worker/glob.h"
+#include "worker/parse.h"
+
+/*
+ * A path or UNIX socket glob: absolute, or '@' and a non-empty abstract
+ * name.  Patterns are stored and matched with the '@'.  NUL never occurs
+ * in a path, and a pattern holding one would read differently to anyone
+ * who takes it as a C string, so it is refused.
+ */
+static bool
+glob_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > PATTERN_MAX || memchr(s, '\0', len) != NULL)
+		return false;
+	if (s[0] == '@' && len == 1)
+		return false;
+	return glob_check(s, len) == 0;
+}
+
+/* Which kind of pattern category cat takes for s, or -1: none. */
+static int
+pattern_kind(int cat, const char *s, bool netaddr)
+{
+	uint64_t bit = POLICY_CAT_BIT(cat);
+	const uint64_t sock = POLICY_CAT_BIT(POLICY_CAT_NET_BIND) |
+	    POLICY_CAT_BIT(POLICY_CAT_NET_CONNECT);
+
+	if (bit & POLICY_CATS_PATH)
+		return s[0] == '/' ? POLICY_PAT_PATH : -1;
+	if (bit & (sock | POLICY_CAT_BIT(POLICY_CAT_NET_SENDFD))) {
+		if (s[0] == '/')
+			return POLICY_PAT_PATH;
+		if (s[0] == '@')
+			return POLICY_PAT_ABSTRACT;
+		return (bit & sock) && netaddr ? POLICY_PAT_NET : -1;
+	}
+	if (bit & POLICY_CAT_BIT(POLICY_CAT_NET_LINK))
+		return POLICY_PAT_NETLINK;
+	return -1;	/* special categories take no rules */
+}
+
+int
+cmd_rule_parse(struct cmd *c)
+{
+	struct netaddr	 na[NETADDR_EXPAND_MAX];
+	const char	*s = c->arg;
+	size_t		 len = c->arglen, i, j, nvar = 1;
+	bool		 is_glob, is_net = false;
+	int		 kind, n;
+
+	c->val = c->row->which;
+	if (parse_cats(c->sub, c->sublen, c) != 0 || len == 0)
+		return EINVAL;
+	is_glob = s[0] == '/' || s[0] == '@';
+	if (is_glob && !glob_ok(s, len))
+		return EINVAL;
+	if (!is_glob && (c->cats & (POLICY_CAT_BIT(POLICY_CAT_NET_BIND) |
+	    POLICY_CAT_BIT(POLICY_CAT_NET_CONNECT)))) {
+		if ((n = netaddr_parse(s, len, na)) < 1 ||
+		    n > NETADDR_EXPAND_MAX)
+			return EINVAL;
+		nvar = (size_t)n;
+		is_net = true;
+		for (j = 0; j < nvar; j++)
+			c->textlen[j] = netaddr_format(&na[j], c->text[j]);
+	}
+	c->nspec = 0;
+	for (i = 0; i < c->ncat; i++) {
+		if ((kind = pattern_kind(c->catv[i], s, is_net)) < 0)
+			return EINVAL;
+		if (kind == POLICY_PAT_NETLINK && !policy_netlink_known(s, len))
+			return EINVAL;
+		for (j = 0; j < (kind == POLICY_PAT_NET ? nvar : 1); j++) {
+			struct policy_rulespec *r = &c->spec[c->nspec++];
+
+			r->act = (uint8_t)c->val;
+			r->cat = c->catv[i];
+			r->kind = (uint8_t)kind;
+			if (kind == POLICY_PAT_NET) {
+				r->pat = c->text[j];
+				r->patlen = c->textlen[j];
+				r->net = na[j];
+			} else {
+				r->pat = s;
+				r->patlen = len;
+				memset(&r->net, 0, sizeof(r->net));
+			}
+		}
+	}
+	return 0;
+}
+
+int
+cmd_rule_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
+    struct buf *out)
+{
+	int	 err;
+
+	(void)out;
+	switch (c->op) {
+	case '+':
+		if ((err = policy_rules_add(p, c->spec, c->nspec)) != 0)
+			return err;
+		res->changed = c->nspec > 0;
+		return 0;
+	case '-':
+		res->changed = policy_rules_remove_last(p, c->spec,
+		    c->nspec) > 0;
+		return 0;
+	case '^':
+		res->changed = policy_rules_remove_all(p, c->spec,
+		    c->nspec) > 0;
+		return 0;
+	}
+	return EINVAL;
+}
+
+/* lock:drop: add only what denies, remove only what allows. */
+bool
+cmd_rule_drop_ok(const struct policy *p, const struct cmd *c)
+{
+	(void)p;
+	if (c->op == '+')
+		return c->val > POLICY_ACT_WARN;
+	return c->val <= POLICY_ACT_WARN;
+}
