@@ -20,11 +20,6 @@ buf_reserve(struct buf *b, size_t extra)
 	need = b->len + extra;
 	if (need <= b->cap)
 		return 0;
-	/* Reuse the consumed front before growing. */
-	if (b->off > 0 && need - b->off <= b->cap) {
-		buf_compact(b);
-		return 0;
-	}
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2) {

@@ -14,7 +14,11 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0, 0 }
 
-/* Make room for extra more bytes; -1 (errno ENOMEM) on overflow or OOM. */
+/*
+ * Make room for extra more bytes after len; -1 (errno ENOMEM) on overflow
+ * or OOM.  Never moves bytes within the buffer: offsets a caller holds
+ * into it stay valid (call buf_compact() to reclaim the consumed front).
+ */
 int	buf_reserve(struct buf *, size_t extra);
 int	buf_append(struct buf *, const void *, size_t);
 int	buf_appendstr(struct buf *, const char *);

@@ -266,3 +266,26 @@ Test(wire, two_frames_back_to_back)
 	cr_assert_eq(o.id, 9);
 	buf_free(&b);
 }
+
+/* Offsets into a partly consumed buffer survive the growth of encoding. */
+Test(wire, encode_into_partly_consumed_buffer)
+{
+	struct buf	 b = BUF_INIT;
+	struct wire_msg	 m = { .type = WIRE_READY }, o;
+	const char	*why;
+	static uint8_t	 body[200], junk[4000];
+
+	/* A buffer nearly full of consumed bytes: growth must not slide them. */
+	memset(junk, '.', sizeof(junk));
+	cr_assert_eq(buf_append(&b, junk, sizeof(junk)), 0);
+	cr_assert_eq(buf_append(&b, "0123456789", 10), 0);
+	buf_consume(&b, sizeof(junk) + 7);
+	m = (struct wire_msg){ .type = WIRE_REPLY, .id = 3, .data = body,
+	    .data_len = sizeof(body) };
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	cr_assert_arr_eq(buf_head(&b), "789", 3);
+	cr_assert_eq(wire_decode(buf_head(&b) + 3, buf_unread(&b) - 3, &o,
+	    &why), (ssize_t)buf_unread(&b) - 3);
+	cr_assert_eq(o.data_len, sizeof(body));
+	buf_free(&b);
+}
