@@ -1,0 +1,439 @@
+/*
+ * One pass of the loop: wait, handle every event (reads run the clients'
+ * lines at once, which queues REQUEST frames and client bytes), expire
+ * timers, write the worker's queue in one write, then flush and re-arm
+ * each connection that changed.  Connections closed during a pass are
+ * freed only at its end, because later events of the same batch may still
+ * point at them.
+ */
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/limits.h"
+#include "common/log.h"
+#include "listener/loop.h"
+#include "listener/peer.h"
+
+/* Chunks drained from a client that hung up, or before closing one. */
+#define LOOP_DRAIN_MAX	16
+
+uint64_t
+loop_now(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("op=loop why=\"clock_gettime\"");
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+loop_nonblock(int fd)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		fatal("op=start why=\"fcntl fd %d\"", fd);
+}
+
+/* Open fds now: /proc when it is there, else a bounded probe. */
+static size_t
+loop_count_fds(uint64_t nofile)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n = 0;
+	int		 fd, top;
+
+	if ((d = opendir("/proc/self/fd")) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				n++;
+		closedir(d);
+		/* The directory's own fd was counted. */
+		return n > 0 ? n - 1 : 0;
+	}
+	top = nofile > 65536 ? 65536 : (int)nofile;
+	for (fd = 0; fd < top; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+static void
+loop_add(struct loop *l, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = ptr };
+
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		fatal("op=start why=\"epoll_ctl fd %d\"", fd);
+}
+
+struct loop *
+loop_new(const struct listener_opts *o, int link_fd, int listen_fd)
+{
+	struct loop	*l;
+	struct rlimit	 rl;
+	int		 one = 1;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("op=start why=\"calloc\"");
+	/* First fd created, so that it is 5 (listener/confine.h). */
+	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("op=start why=\"epoll_create1\"");
+	l->lfd = listen_fd;
+	loop_nonblock(link_fd);
+	loop_nonblock(listen_fd);
+	/*
+	 * privconfd sets it already; without it no chunk would carry
+	 * credentials and every client would get AUTH.  Accepted sockets
+	 * inherit it.
+	 */
+	if (setsockopt(listen_fd, SOL_SOCKET, SO_PASSCRED, &one,
+	    sizeof(one)) == -1)
+		fatal("op=start why=\"SO_PASSCRED on fd %d\"", listen_fd);
+	l->cfg.auth = o->auth;
+	l->cfg.max_queue = o->max_queue;
+	l->cfg.auth_timeout_ms = (uint64_t)o->auth_timeout * 1000;
+	l->cfg.idle_timeout_ms = (uint64_t)o->idle_timeout * 1000;
+	l->max_conn = o->max_conn;
+	l->max_per_uid = o->max_conn_per_uid;
+	l->fd_reserve = o->fd_reserve;
+	link_init(&l->link, link_fd);
+	conn_ctx_init(&l->ctx, &l->cfg, &l->link);
+	l->ctx.now = loop_now();
+	TAILQ_INIT(&l->conns);
+	TAILQ_INIT(&l->graveyard);
+	/*
+	 * Read once, before confinement forbids it; confinement keeps the
+	 * soft limit, and EMFILE is still handled if it is lower after all.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("op=start why=\"getrlimit\"");
+	l->nofile = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX :
+	    (uint64_t)rl.rlim_cur;
+	l->nfds_base = loop_count_fds(l->nofile);
+	l->link_events = EPOLLIN;
+	loop_add(l, link_fd, l->link_events, &l->tag_link);
+	l->listen_on = true;
+	loop_add(l, listen_fd, EPOLLIN, &l->tag_listen);
+	log_debug("op=start max_conn=%lu max_conn_per_uid=%lu "
+	    "auth_timeout=%lu idle_timeout=%lu max_queue=%zu fd_reserve=%lu "
+	    "nofile=%llu fds=%zu", o->max_conn, o->max_conn_per_uid,
+	    o->auth_timeout, o->idle_timeout, o->max_queue, o->fd_reserve,
+	    (unsigned long long)l->nofile, l->nfds_base);
+	return l;
+}
+
+int
+loop_epoll_fd(const struct loop *l)
+{
+	return l->epfd;
+}
+
+void
+loop_close(struct loop *l, struct conn *c, const char *why)
+{
+	struct auth_cred creds[PEER_CREDS_MAX];
+	uint8_t		 junk[IPC_LINE_MAX];
+	size_t		 ncreds, nfds;
+	int		 i;
+
+	if (c->dead)
+		return;
+	c->dead = true;
+	if (c->dirty) {
+		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
+		c->dirty = false;
+	}
+	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1)
+		log_warn("op=close fd=%d why=\"epoll_ctl\"", c->fd);
+	/*
+	 * Bytes left unread would make the client see ECONNRESET instead
+	 * of its replies and EOF; they are discarded, never executed.
+	 */
+	for (i = 0; i < LOOP_DRAIN_MAX; i++)
+		if (peer_recv(c->fd, junk, sizeof(junk), creds, &ncreds,
+		    &nfds) <= 0)
+			break;
+	close(c->fd);
+	log_debug("op=close fd=%d uid=%u gid=%u pid=%d why=%s", c->fd,
+	    c->peer.uid, c->peer.gid, (int)c->peer.pid, why);
+	conn_release(c);
+	TAILQ_REMOVE(&l->conns, c, entry);
+	l->nconns--;
+	TAILQ_INSERT_TAIL(&l->graveyard, c, entry);
+	/* A free slot: accept may go on (EMFILE included). */
+	l->accept_blocked = false;
+}
+
+/* Read up to max chunks while the connection still wants them. */
+static void
+loop_read(struct loop *l, struct conn *c, int max)
+{
+	struct auth_cred creds[PEER_CREDS_MAX];
+	uint8_t		 chunk[IPC_LINE_MAX];
+	size_t		 ncreds, nfds;
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < max && conn_wants_read(c); i++) {
+		n = peer_recv(c->fd, chunk, sizeof(chunk), creds, &ncreds,
+		    &nfds);
+		if (nfds > 0)
+			log_info("op=fds fd=%d uid=%u closed=%zu", c->fd,
+			    c->peer.uid, nfds);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				loop_close(l, c, "recv");
+			return;
+		}
+		if (n == 0) {
+			conn_eof(c);
+			return;
+		}
+		conn_input(c, chunk, (size_t)n, creds, ncreds);
+	}
+	conn_touch(c);
+}
+
+static void
+loop_client(struct loop *l, struct conn *c, uint32_t ev)
+{
+	if (c->dead)
+		return;
+	if (ev & EPOLLERR) {
+		loop_close(l, c, "error");
+		return;
+	}
+	/*
+	 * A client that hung up completely cannot read replies, but the
+	 * lines it sent before still run, as in Syd.  One chunk per pass
+	 * otherwise, so that no client starves the others.
+	 */
+	if (ev & EPOLLIN)
+		loop_read(l, c, (ev & EPOLLHUP) ? LOOP_DRAIN_MAX : 1);
+	if (ev & EPOLLHUP) {
+		loop_close(l, c, "hangup");
+		return;
+	}
+	if (ev & EPOLLOUT)
+		conn_touch(c);
+}
+
+/* Close the connections whose auth or idle time is up. */
+static void
+loop_timers(struct loop *l)
+{
+	struct conn	*c, *t;
+	uint64_t	 d, next = UINT64_MAX, now = l->ctx.now;
+
+	if (now < l->ctx.next_deadline)
+		return;
+	TAILQ_FOREACH_SAFE(c, &l->conns, entry, t) {
+		d = conn_deadline(c);
+		if (d > now) {
+			if (d < next)
+				next = d;
+			continue;
+		}
+		log_info("op=timeout fd=%d uid=%u gid=%u pid=%d kind=%s",
+		    c->fd, c->peer.uid, c->peer.gid, (int)c->peer.pid,
+		    !c->authed && l->cfg.auth_timeout_ms != 0 &&
+		    now - c->t_accept >= l->cfg.auth_timeout_ms ?
+		    "auth" : "idle");
+		loop_close(l, c, "timeout");
+	}
+	l->ctx.next_deadline = next;
+}
+
+/* Send what is queued for c, as much as the socket takes. */
+static void
+loop_flush(struct loop *l, struct conn *c)
+{
+	ssize_t	 n;
+
+	while (buf_unread(&c->out) > 0) {
+		n = peer_send(c->fd, buf_head(&c->out), buf_unread(&c->out));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				loop_close(l, c, "send");
+			return;
+		}
+		conn_sent(c, (size_t)n);
+	}
+}
+
+static void
+loop_arm(struct loop *l, struct conn *c)
+{
+	struct epoll_event ev = { .events = 0 };
+
+	if (conn_wants_read(c))
+		ev.events |= EPOLLIN;
+	if (buf_unread(&c->out) > 0)
+		ev.events |= EPOLLOUT;
+	if (ev.events == c->events)
+		return;
+	ev.data.ptr = c;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev) == -1) {
+		log_warn("op=close fd=%d why=epoll_ctl", c->fd);
+		loop_close(l, c, "epoll");
+		return;
+	}
+	c->events = ev.events;
+}
+
+/* The one write to the worker of this pass, and what follows from it. */
+static void
+loop_link(struct loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct conn	*c;
+	bool		 full;
+
+	link_write(&l->link);
+	if (link_queued(&l->link) > 0)
+		ev.events |= EPOLLOUT;
+	if (ev.events != l->link_events) {
+		ev.data.ptr = &l->tag_link;
+		if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, l->link.fd, &ev) == -1)
+			fatal("op=loop why=\"epoll_ctl link\"");
+		l->link_events = ev.events;
+	}
+	full = link_queued(&l->link) > WIRE_WORKER_OUTQ_MAX;
+	if (full != l->ctx.link_full) {
+		l->ctx.link_full = full;
+		log_debug("op=link state=%s queued=%zu",
+		    full ? "full" : "drained", link_queued(&l->link));
+		TAILQ_FOREACH(c, &l->conns, entry)
+			conn_touch(c);
+	}
+}
+
+static void
+loop_settle(struct loop *l)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&l->ctx.dirty)) != NULL) {
+		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
+		c->dirty = false;
+		loop_flush(l, c);
+		if (c->dead)
+			continue;
+		if (conn_finished(c)) {
+			loop_close(l, c, c->why ? c->why : "done");
+			continue;
+		}
+		loop_arm(l, c);
+	}
+	while ((c = TAILQ_FIRST(&l->graveyard)) != NULL) {
+		TAILQ_REMOVE(&l->graveyard, c, entry);
+		free(c);
+	}
+}
+
+/* WIRE_F_FATAL: the policy is locked and IPC is over. */
+static int
+loop_shutdown(struct loop *l)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&l->conns)) != NULL)
+		loop_close(l, c, "locked");
+	while ((c = TAILQ_FIRST(&l->graveyard)) != NULL) {
+		TAILQ_REMOVE(&l->graveyard, c, entry);
+		free(c);
+	}
+	close(l->lfd);
+	l->lfd = -1;
+	log_info("op=locked why=\"policy locked, IPC closed\"");
+	return 0;
+}
+
+void
+loop_free(struct loop *l)
+{
+	struct conn_slot *s;
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&l->conns)) != NULL)
+		loop_close(l, c, "exit");
+	while ((c = TAILQ_FIRST(&l->graveyard)) != NULL) {
+		TAILQ_REMOVE(&l->graveyard, c, entry);
+		free(c);
+	}
+	/* Replies the worker still owed to connections now gone. */
+	while ((s = TAILQ_FIRST(&l->link.fifo)) != NULL) {
+		TAILQ_REMOVE(&l->link.fifo, s, lentry);
+		buf_free(&s->body);
+		free(s);
+	}
+	buf_free(&l->link.in);
+	buf_free(&l->link.out);
+	/* The epoll fd stays: seccomp allows no close of it; exit will. */
+	free(l);
+}
+
+static int
+loop_timeout(const struct loop *l)
+{
+	uint64_t	 t = l->ctx.next_deadline, now;
+
+	if (l->accept_blocked && l->accept_retry < t)
+		t = l->accept_retry;
+	if (t == UINT64_MAX)
+		return -1;
+	now = loop_now();
+	if (t <= now)
+		return 0;
+	return t - now > INT_MAX ? INT_MAX : (int)(t - now);
+}
+
+int
+loop_run(struct loop *l)
+{
+	struct epoll_event evs[LOOP_EVENTS];
+	int		 i, n;
+	void		*p;
+
+	for (;;) {
+		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, loop_timeout(l));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("op=loop why=\"epoll_wait\"");
+		}
+		l->ctx.now = loop_now();
+		for (i = 0; i < n; i++) {
+			p = evs[i].data.ptr;
+			if (p == &l->tag_link) {
+				if ((evs[i].events & (EPOLLIN | EPOLLHUP |
+				    EPOLLERR)) && link_read(&l->link) == 1)
+					return loop_shutdown(l);
+			} else if (p == &l->tag_listen)
+				accept_clients(l);
+			else
+				loop_client(l, p, evs[i].events);
+		}
+		loop_timers(l);
+		loop_link(l);
+		loop_settle(l);
+		accept_update(l);
+	}
+}

@@ -1,0 +1,248 @@
+/*
+ * The worker link (DESIGN.md 3, the process contract): REQUEST frames
+ * byte for byte, ids from 1 up, chunked replies joined up to
+ * WIRE_REPLY_TOTAL_MAX, and a worker that breaks the protocol is fatal.
+ */
+#include <criterion/criterion.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "test_listener_fixture.h"
+
+static struct fx f;
+
+static void
+setup(void)
+{
+	log_init("privconf[listener]: ");
+	fx_init(&f);
+}
+
+Test(listener_link, link_request_frame_is_exact, .init = setup)
+{
+	static const struct auth_cred who = { .pid = 4242, .uid = 1000,
+	    .gid = 100 };
+	struct wire_msg	 m = {
+		.type = WIRE_REQUEST, .id = 1, .uid = 1000, .gid = 100,
+		.pid = 4242, .data = (const uint8_t *)" a\rb ", .data_len = 5,
+	};
+	struct buf	 want = BUF_INIT;
+	struct conn_slot s = { 0 };
+
+	link_request(&f.link, &s, &who, (const uint8_t *)" a\rb ", 5);
+	cr_assert_eq(wire_encode(&want, &m), 0);
+	cr_assert_eq(buf_unread(&f.link.out), buf_unread(&want));
+	cr_assert(memcmp(buf_head(&f.link.out), buf_head(&want),
+	    buf_unread(&want)) == 0);
+	cr_assert_eq(s.id, 1);
+	cr_assert_eq(TAILQ_FIRST(&f.link.fifo), &s);
+	buf_free(&want);
+}
+
+Test(listener_link, link_ids_start_at_one_and_increase, .init = setup)
+{
+	uint64_t	 i;
+
+	fx_feed(&f, "prompt i\n");
+	for (i = 1; i <= 5; i++)
+		fx_feed(&f, "x\n");
+	for (i = 1; i <= 5; i++)
+		fx_expect_request(&f, i, &fx_user, "x", 1);
+}
+
+Test(listener_link, link_requests_stay_whole_after_partial_writes,
+    .init = setup)
+{
+	char	 line[101];
+	uint64_t id;
+
+	/*
+	 * A partial send leaves consumed bytes at the front of link.out;
+	 * later frames must still come out whole, whatever the buffer does
+	 * to make room (here it has to move its bytes many times).
+	 */
+	memset(line, 'r', 100);
+	line[100] = '\n';
+	fx_feed(&f, "prompt i\n");
+	fx_feedn(&f, line, 101);
+	for (id = 1; id <= 500; id++) {
+		fx_feedn(&f, line, 101);
+		fx_expect_request(&f, id, &fx_user, line, 100);
+		cr_assert_gt(f.link.out.off + buf_unread(&f.link.out), 0);
+	}
+	fx_expect_request(&f, 501, &fx_user, line, 100);
+	fx_expect_no_request(&f);
+}
+
+Test(listener_link, link_longest_line_fits_a_request, .init = setup)
+{
+	char	*l = fx_repeat('y', IPC_LINE_MAX - 1);
+
+	l[IPC_LINE_MAX - 2] = '\n';
+	fx_feedn(&f, l, IPC_LINE_MAX - 1);
+	fx_expect_request(&f, 1, &fx_user, l, IPC_LINE_MAX - 2);
+	free(l);
+}
+
+Test(listener_link, link_fatal_reply_ends_ipc, .init = setup)
+{
+	fx_feed(&f, "lock:on\n");
+	cr_assert_eq(fx_replyn(&f, 1, WIRE_F_FATAL, NULL, 0), 1);
+}
+
+Test(listener_link, link_reply_chunks_join_up_to_the_total_max, .init = setup)
+{
+	char	*chunk = fx_repeat('z', WIRE_REPLY_CHUNK);
+	uint64_t left = WIRE_REPLY_TOTAL_MAX;
+	size_t	 n;
+
+	fx_feed(&f, "stats\n");
+	/* Nobody reads the bytes: the connection is gone, only counted. */
+	conn_release(&f.c);
+	while (left > WIRE_REPLY_CHUNK) {
+		cr_assert_eq(fx_replyn(&f, 1, WIRE_F_MORE, chunk,
+		    WIRE_REPLY_CHUNK), 0);
+		left -= WIRE_REPLY_CHUNK;
+	}
+	n = (size_t)left;
+	cr_assert_eq(fx_replyn(&f, 1, 0, chunk, n), 0);
+	cr_assert_eq(f.link.nfifo, 0);
+	free(chunk);
+}
+
+Test(listener_link, link_reply_past_the_total_max_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	char	*chunk = fx_repeat('z', WIRE_REPLY_CHUNK);
+	uint64_t left = WIRE_REPLY_TOTAL_MAX;
+
+	fx_feed(&f, "stats\n");
+	conn_release(&f.c);
+	while (left > WIRE_REPLY_CHUNK) {
+		fx_replyn(&f, 1, WIRE_F_MORE, chunk, WIRE_REPLY_CHUNK);
+		left -= WIRE_REPLY_CHUNK;
+	}
+	fx_replyn(&f, 1, WIRE_F_MORE, chunk, (size_t)left);
+	fx_replyn(&f, 1, 0, "!", 1);
+	cr_assert_fail("WIRE_REPLY_TOTAL_MAX + 1 bytes were accepted");
+}
+
+Test(listener_link, link_reply_for_other_id_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	fx_feed(&f, "prompt i\na\nb\n");
+	fx_reply(&f, 2, "B\n");
+	cr_assert_fail("an out-of-order reply was accepted");
+}
+
+Test(listener_link, link_reply_with_nothing_outstanding_is_fatal,
+    .init = setup, .exit_code = 1)
+{
+	fx_reply(&f, 1, "A\n");
+	cr_assert_fail("an unasked reply was accepted");
+}
+
+Test(listener_link, link_reply_after_its_end_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	fx_feed(&f, "a\n");
+	fx_reply(&f, 1, "A\n");
+	fx_reply(&f, 1, "again\n");
+	cr_assert_fail("a second reply for one id was accepted");
+}
+
+Test(listener_link, link_other_frame_type_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	struct wire_msg	 m = { .type = WIRE_READY };
+
+	fx_feed(&f, "a\n");
+	cr_assert_eq(wire_encode(&f.link.in, &m), 0);
+	link_process(&f.link);
+	cr_assert_fail("a READY frame was accepted from the worker");
+}
+
+Test(listener_link, link_fatal_with_a_body_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	fx_feed(&f, "lock:on\n");
+	fx_replyn(&f, 1, WIRE_F_FATAL, "x", 1);
+	cr_assert_fail("a FATAL reply with a body was accepted");
+}
+
+Test(listener_link, link_malformed_frame_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	/* Declared length over WIRE_BODY_MAX: refused from the header alone. */
+	static const uint8_t bad[4] = { 0x7f, 0xff, 0xff, 0xff };
+
+	fx_feed(&f, "a\n");
+	buf_append(&f.link.in, bad, sizeof(bad));
+	link_process(&f.link);
+	cr_assert_fail("a frame over WIRE_BODY_MAX was accepted");
+}
+
+Test(listener_link, link_partial_frame_waits, .init = setup)
+{
+	struct wire_msg	 m = { .type = WIRE_REPLY, .id = 1,
+	    .data = (const uint8_t *)"A\n", .data_len = 2 };
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	fx_feed(&f, "a\n");
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	for (i = 0; i + 1 < buf_unread(&b); i++) {
+		buf_append(&f.link.in, buf_head(&b) + i, 1);
+		cr_assert_eq(link_process(&f.link), 0);
+		fx_expect_out(&f, "");
+	}
+	buf_append(&f.link.in, buf_head(&b) + i, 1);
+	cr_assert_eq(link_process(&f.link), 0);
+	fx_expect_out(&f, "A\n");
+	buf_free(&b);
+}
+
+Test(listener_link, link_write_sends_requests_and_read_takes_replies,
+    .init = setup)
+{
+	struct wire_msg	 m = { .type = WIRE_REPLY, .id = 1,
+	    .data = (const uint8_t *)"A\n", .data_len = 2 };
+	struct buf	 b = BUF_INIT;
+	uint8_t		 got[256];
+	int		 sv[2];
+	ssize_t		 n;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	f.link.fd = sv[0];
+	fx_feed(&f, "a\n");
+	cr_assert_gt(buf_unread(&f.link.out), 0);
+	cr_assert_eq(buf_reserve(&b, 0), 0);
+	cr_assert_eq(buf_append(&b, buf_head(&f.link.out),
+	    buf_unread(&f.link.out)), 0);
+	link_write(&f.link);
+	cr_assert_eq(link_queued(&f.link), 0);
+	n = read(sv[1], got, sizeof(got));
+	cr_assert_eq((size_t)n, buf_unread(&b));
+	cr_assert(memcmp(got, buf_head(&b), (size_t)n) == 0);
+	buf_reset(&b);
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	cr_assert_eq(write(sv[1], buf_head(&b), buf_unread(&b)),
+	    (ssize_t)buf_unread(&b));
+	cr_assert_eq(link_read(&f.link), 0);
+	fx_expect_out(&f, "A\n");
+	buf_free(&b);
+	close(sv[1]);
+	close(sv[0]);
+}
+
+Test(listener_link, link_worker_eof_is_fatal, .init = setup, .exit_code = 1)
+{
+	int	 sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	f.link.fd = sv[0];
+	close(sv[1]);
+	link_read(&f.link);
+	cr_assert_fail("EOF from the worker was accepted");
+}
