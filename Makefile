@@ -27,7 +27,7 @@ TEST_LIBS := $(LIBS) $(shell pkg-config --libs criterion 2>/dev/null)
 COMMON_SRC   := $(wildcard common/*.c)
 LISTENER_SRC := $(filter-out listener/main.c,$(wildcard listener/*.c))
 WORKER_SRC   := $(filter-out worker/main.c,$(wildcard worker/*.c))
-DAEMON_SRC   := $(wildcard daemon/*.c)
+DAEMON_SRC   := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRC   := $(wildcard client/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 INTEG_SRC    := $(wildcard tests/integration/test_*.c)
@@ -39,6 +39,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIBCOMMON   := $(B)/libcommon.a
 LIBLISTENER := $(B)/liblistener.a
 LIBWORKER   := $(B)/libworker.a
+LIBDAEMON   := $(B)/libdaemon.a
 BINS	:= $(B)/privconfd $(B)/privconf-listener $(B)/privconf-worker \
 	   $(B)/privconfctl
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
@@ -72,22 +73,28 @@ $(LIBLISTENER): $(call obj,$(LISTENER_SRC))
 	@rm -f $@; ar rcs $@ $^
 $(LIBWORKER): $(call obj,$(WORKER_SRC))
 	@rm -f $@; ar rcs $@ $^
+$(LIBDAEMON): $(call obj,$(DAEMON_SRC))
+	@rm -f $@; ar rcs $@ $^
 
 $(B)/privconf-listener: $(call obj,listener/main.c) $(LIBLISTENER) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/privconf-worker: $(call obj,worker/main.c) $(LIBWORKER) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(B)/privconfd: $(call obj,$(DAEMON_SRC)) $(LIBCOMMON)
+$(B)/privconfd: $(call obj,daemon/main.c) $(LIBDAEMON) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/privconfctl: $(call obj,$(CLIENT_SRC)) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # A unit test links only the library its name starts with:
-# test_listener_* liblistener, test_worker_* libworker, others libcommon.
+# test_listener_* liblistener, test_worker_* libworker, test_daemon_*
+# libdaemon, others libcommon.
 $(B)/tests/unit/test_listener_%: $(B)/obj/tests/unit/test_listener_%.o $(LIBLISTENER) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(B)/tests/unit/test_worker_%: $(B)/obj/tests/unit/test_worker_%.o $(LIBWORKER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(B)/tests/unit/test_daemon_%: $(B)/obj/tests/unit/test_daemon_%.o $(LIBDAEMON) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(B)/tests/unit/test_%: $(B)/obj/tests/unit/test_%.o $(LIBCOMMON)

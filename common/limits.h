@@ -22,6 +22,7 @@
 /* Start-up and supervision (DESIGN.md section 2). */
 #define SETUP_TIMEOUT_MS	10000
 #define TERM_GRACE_MS		5000
+#define LOST_SETTLE_MS		1000	/* after a child dies, time for the other to end on its own */
 
 /* Listener limits (PROTOCOL.md section 8); the defaults of daemon options. */
 #define DEFAULT_MAX_CONN	1024
@@ -31,6 +32,19 @@
 #define CONN_OUTQ_MAX		(256 * 1024)
 #define FD_RESERVE		8
 #define LISTEN_BACKLOG		128
+
+/*
+ * Bounds of privconfd's numeric options.  Timeouts stay below INT_MAX
+ * milliseconds so that a child can turn them into an int for epoll_wait.
+ */
+#define OPT_MAX_CONN_MAX	1048576
+#define OPT_TIMEOUT_MAX_S	2147483		/* INT_MAX / 1000 */
+#define OPT_MAX_QUEUE_MAX	(1024u * 1024 * 1024)
+#define OPT_FD_RESERVE_MAX	1024
+#define OPT_ID_MAX		(UINT32_MAX - 1)	/* (uid_t)-1: "no id" */
+
+/* A profile line obeys the IPC line rule, so it fits a SETUP frame. */
+#define PROFILE_LINE_MAX	(IPC_LINE_MAX - 2)
 
 /* Policy (COMMANDS.md). */
 #define POLICY_RULES_MAX	65536

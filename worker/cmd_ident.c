@@ -119,6 +119,8 @@ cmd_ipc_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
     struct buf *out)
 {
 	(void)out;
+	if (p->ipc_bound)
+		return 0;
 	return str_apply(&p->ipc_addr, c, res);
 }
 
@@ -147,6 +149,8 @@ cmd_ipc_id_apply(struct policy *p, const struct cmd *c,
 	int64_t	 v = c->num == (uint64_t)-1 ? POLICY_ID_NONE : (int64_t)c->num;
 
 	(void)out;
+	if (p->ipc_bound)
+		return 0;
 	res->changed = *d != v;
 	*d = v;
 	return 0;

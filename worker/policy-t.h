@@ -212,6 +212,12 @@ struct policy {
 	struct policy_str ipc_addr;
 	int64_t		 ipc_uid;		/* or POLICY_ID_NONE */
 	int64_t		 ipc_gid;		/* or POLICY_ID_NONE */
+	/*
+	 * privconfd told us what it bound (policy_set_ipc): it already merged
+	 * its command line with the profile's ipc* lines, so those lines are
+	 * checked but no longer change what stat shows.
+	 */
+	bool		 ipc_bound;
 };
 
 #endif

@@ -173,6 +173,7 @@ policy_set_ipc(struct policy *p, const char *addr, int64_t uid, int64_t gid)
 	p->ipc_addr = s;
 	p->ipc_uid = uid;
 	p->ipc_gid = gid;
+	p->ipc_bound = true;
 	return 0;
 }
 

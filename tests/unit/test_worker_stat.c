@@ -73,6 +73,26 @@ Test(worker_stat, ipc_address_from_the_daemon_is_escaped)
 	policy_free(p);
 }
 
+/*
+ * privconfd merged its command line with the profile before it bound the
+ * socket: a profile's ipc* lines are still checked, but stat keeps showing
+ * what was bound.
+ */
+Test(worker_stat, profile_ipc_lines_do_not_override_the_bound_socket)
+{
+	struct policy *p = tw_new();
+
+	cr_assert_eq(policy_set_ipc(p, "/run/x.sock", 1000, -1), 0);
+	tw_same_n(p, "ipc:@other", 10, PROF, 0);
+	tw_same_n(p, "ipc/uid:any", 11, PROF, 0);
+	tw_same_n(p, "ipc/gid:7", 9, PROF, 0);
+	tw_refused(p, "ipc/gid:x", PROF, EINVAL);
+	tw_refused(p, "ipc:@other", IPC, EBUSY);
+	tw_has(p, "\"ipc\":{\"addr\":\"/run/x.sock\",\"uid\":1000,"
+	    "\"gid\":null}}");
+	policy_free(p);
+}
+
 Test(worker_stat, set_ipc_refuses_bad_values_and_keeps_the_old)
 {
 	struct policy *p = tw_new();

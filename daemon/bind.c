@@ -1,0 +1,208 @@
+/*
+ * Binding the IPC socket.  The daemon may run as root in directories
+ * other users can write (/tmp), so every step that follows a path checks
+ * what it finds there and never follows a symbolic link.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/limits.h"
+#include "common/log.h"
+#include "daemon/bind.h"
+#include "common/ipcaddr.h"
+
+/*
+ * The default socket's directory: created 0700 (0750 with an IPC gid)
+ * with the socket's owner and group; an existing one must be a real
+ * directory that only its owner, root or the IPC uid, can write.
+ */
+static void
+bind_mkdir(const char *path, const struct bind_req *r)
+{
+	char		 dir[IPCADDR_PATH_MAX + 1];
+	char		*slash;
+	struct stat	 st;
+	mode_t		 mode = r->gid.kind == OPT_ID_NUM ? 0750 : 0700;
+	uid_t		 uid = (uid_t)-1;
+	gid_t		 gid = (gid_t)-1;
+	int		 fd, created;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = '\0';
+	created = mkdir(dir, 0700) == 0;
+	if (!created && errno != EEXIST)
+		fatal("cannot create socket directory %s", dir);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		fatal("socket directory %s", dir);
+	if (fstat(fd, &st) == -1)
+		fatal("socket directory %s", dir);
+	if (!created) {
+		if (st.st_uid != geteuid() && !(r->root &&
+		    r->uid.kind == OPT_ID_NUM && st.st_uid == r->uid.id))
+			fatalx("socket directory %s: owned by uid %lu, not "
+			    "by uid %lu", dir, (unsigned long)st.st_uid,
+			    (unsigned long)geteuid());
+		if (st.st_mode & (S_IWGRP | S_IWOTH))
+			fatalx("socket directory %s: writable by group or "
+			    "others (mode %04o)", dir,
+			    (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return;
+	}
+	if (r->root && r->uid.kind == OPT_ID_NUM)
+		uid = r->uid.id;
+	if (r->gid.kind == OPT_ID_NUM)
+		gid = r->gid.id;
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchown(fd, uid, gid) == -1)
+		fatal("socket directory %s: chown", dir);
+	if (fchmod(fd, mode) == -1)
+		fatal("socket directory %s: chmod", dir);
+	close(fd);
+}
+
+/*
+ * Is something accepting on the path?  A stale socket refuses the
+ * connection; a live one accepts it, or is too busy (EAGAIN), which is
+ * just as live.  1 live, 0 stale; anything else is fatal.
+ */
+static int
+bind_live(const char *path, const struct sockaddr_un *sun, socklen_t len)
+{
+	struct stat	 st;
+	int		 fd, r, e;
+
+	if (lstat(path, &st) == -1)
+		fatal("%s", path);
+	if (!S_ISSOCK(st.st_mode))
+		fatalx("%s: exists and is not a socket; not replacing it",
+		    path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		fatal("socket");
+	r = connect(fd, (const struct sockaddr *)sun, len);
+	e = errno;
+	close(fd);
+	if (r == 0 || e == EAGAIN || e == EINPROGRESS)
+		return 1;
+	if (e == ECONNREFUSED)
+		return 0;
+	errno = e;
+	fatal("%s: cannot tell whether a server listens there", path);
+}
+
+static void
+bind_owner(struct bound *b, const struct bind_req *r)
+{
+	struct stat	 st;
+	uid_t		 uid = (uid_t)-1;
+	gid_t		 gid = (gid_t)-1;
+	mode_t		 mode = r->gid.kind == OPT_ID_NUM ? 0660 : 0600;
+
+	if (lstat(b->path, &st) == -1)
+		fatal("%s", b->path);
+	if (!S_ISSOCK(st.st_mode))
+		fatalx("%s: replaced by something else while binding", b->path);
+	b->dev = st.st_dev;
+	b->ino = st.st_ino;
+	b->have_path = true;
+	if (r->root && r->uid.kind == OPT_ID_NUM)
+		uid = r->uid.id;
+	if (r->gid.kind == OPT_ID_NUM)
+		gid = r->gid.id;
+	/* Owner and group first: group bits must never reach a wrong group. */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchownat(AT_FDCWD, b->path, uid, gid, AT_SYMLINK_NOFOLLOW) == -1)
+		fatal("%s: chown to %ld:%ld", b->path,
+		    uid == (uid_t)-1 ? -1L : (long)uid,
+		    gid == (gid_t)-1 ? -1L : (long)gid);
+	if (fchmodat(AT_FDCWD, b->path, mode, AT_SYMLINK_NOFOLLOW) == -1)
+		fatal("%s: chmod %04o", b->path, (unsigned)mode);
+}
+
+void
+bind_open(struct bound *b, const struct bind_req *r)
+{
+	struct sockaddr_un sun;
+	socklen_t	 len;
+	mode_t		 old;
+	int		 fd, on = 1, rv, e;
+	bool		 abstract = ipcaddr_is_abstract(r->addr);
+
+	if (ipcaddr_sockaddr(r->addr, &sun, &len) == -1) {
+		if (errno == ENAMETOOLONG)
+			fatalx("socket address %s: %s longer than %zu bytes",
+			    r->addr, abstract ? "abstract name" : "path",
+			    abstract ? IPCADDR_ABSTRACT_MAX : IPCADDR_PATH_MAX);
+		fatalx("socket address \"%s\": empty", r->addr);
+	}
+	if (!abstract) {
+		snprintf(b->path, sizeof(b->path), "%s", r->addr);
+		if (r->is_default)
+			bind_mkdir(b->path, r);
+	}
+
+	/*
+	 * Non-blocking: the listener's loop accepts until EAGAIN.  The
+	 * listener inherits it with SO_PASSCRED, so every accepted socket
+	 * carries SCM_CREDENTIALS.
+	 */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		fatal("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
+		fatal("setsockopt SO_PASSCRED");
+	old = umask(077);
+	rv = bind(fd, (struct sockaddr *)&sun, len);
+	e = errno;
+	if (rv == -1 && e == EADDRINUSE && !abstract &&
+	    bind_live(b->path, &sun, len) == 0) {
+		log_info("replacing stale socket %s", b->path);
+		if (unlink(b->path) == -1 && errno != ENOENT)
+			fatal("%s: cannot remove stale socket", b->path);
+		rv = bind(fd, (struct sockaddr *)&sun, len);
+		e = errno;
+	}
+	umask(old);
+	if (rv == -1 && e == EADDRINUSE)
+		fatalx("%s: a server is already listening there", r->addr);
+	if (rv == -1) {
+		errno = e;
+		fatal("bind %s", r->addr);
+	}
+	if (!abstract)
+		bind_owner(b, r);
+	if (listen(fd, LISTEN_BACKLOG) == -1)
+		fatal("listen %s", r->addr);
+	b->fd = fd;
+}
+
+void
+bind_remove(struct bound *b)
+{
+	struct stat	 st;
+
+	if (b->fd != -1) {
+		close(b->fd);
+		b->fd = -1;
+	}
+	if (!b->have_path)
+		return;
+	b->have_path = false;
+	/* Someone may have put another socket there since: leave it. */
+	if (lstat(b->path, &st) == -1 || !S_ISSOCK(st.st_mode) ||
+	    st.st_dev != b->dev || st.st_ino != b->ino)
+		return;
+	if (unlink(b->path) == -1)
+		log_warn("cannot remove %s", b->path);
+}

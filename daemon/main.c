@@ -1,0 +1,214 @@
+/*
+ * privconfd: binds the IPC socket, starts privconf-worker and
+ * privconf-listener with the process contract's descriptors and
+ * arguments, hands the profile to the worker, then supervises.  It never
+ * reads a client byte and never runs a command (DESIGN.md section 2).
+ *
+ * Exit status: 0 after SIGTERM/SIGINT/SIGHUP or when lock:on ended IPC,
+ * 1 for any failure (bad option or profile, bind, setup, lost child).
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/bind.h"
+#include "daemon/childargv.h"
+#include "daemon/detach.h"
+#include "common/ipcaddr.h"
+#include "daemon/options.h"
+#include "daemon/profile.h"
+#include "daemon/runas.h"
+#include "daemon/setup.h"
+#include "daemon/spawn.h"
+#include "daemon/supervise.h"
+
+/* What the exit path must undo, whichever way privconfd leaves. */
+static struct supervisor sv;
+static struct child	 worker, listener;
+static struct bound	 bound = BOUND_INIT;
+static struct runas	 ra;
+static pid_t		 daemon_pid;
+
+static void
+daemon_cleanup(void)
+{
+	/* Only the supervisor, not a child between fork and exec. */
+	if (getpid() != daemon_pid)
+		return;
+	supervise_kill(&sv);
+	bind_remove(&bound);
+	runas_rmroot(&ra);
+}
+
+/* With 0, 1 or 2 closed, a socket could become someone's stderr. */
+static void
+daemon_stdfds(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			_exit(1);
+}
+
+/* The command line wins over the profile, the profile over the default. */
+static void
+daemon_conf(struct child_conf *c, const struct options *o,
+    const struct profile_ipc *pi, char *defaddr, size_t n, bool *is_default)
+{
+	c->opts = o;
+	*is_default = false;
+	if (o->socket != NULL)
+		c->addr = o->socket;
+	else if (pi->addr != NULL) {
+		/* The profile's lines are freed once the worker has them. */
+		if ((c->addr = strdup(pi->addr)) == NULL)
+			fatal("strdup");
+	}
+	else {
+		if (ipcaddr_default(defaddr, n, geteuid(),
+		    getenv("XDG_RUNTIME_DIR")) == -1)
+			fatalx("default socket address: XDG_RUNTIME_DIR too "
+			    "long; use -s");
+		c->addr = defaddr;
+		*is_default = true;
+	}
+	if (o->ipc_uid.kind != OPT_ID_UNSET)
+		c->ipc_uid = o->ipc_uid;
+	else if (pi->uid.kind != OPT_ID_UNSET)
+		c->ipc_uid = pi->uid;
+	else {
+		/* PROTOCOL.md 2.3: whoever started the daemon, not anyone. */
+		c->ipc_uid.kind = OPT_ID_NUM;
+		c->ipc_uid.id = getuid();
+	}
+	if (o->ipc_gid.kind != OPT_ID_UNSET)
+		c->ipc_gid = o->ipc_gid;
+	else if (pi->gid.kind != OPT_ID_UNSET)
+		c->ipc_gid = pi->gid;
+	else
+		c->ipc_gid.kind = OPT_ID_ANY;
+}
+
+/* A worker that refused the profile exits 1 by itself; a stuck one is told. */
+static void __attribute__((noreturn))
+daemon_setup_failed(int sp, int stuck)
+{
+	char	 desc[64];
+
+	close(sp);
+	supervise_stop(&sv, stuck);
+	if (!WIFEXITED(worker.status) || WEXITSTATUS(worker.status) != 1) {
+		supervise_describe(desc, sizeof(desc), worker.status);
+		log_warnx("worker %s", desc);
+	}
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options		 o;
+	struct profile		 prof = PROFILE_INIT;
+	struct profile_ipc	 pi;
+	struct child_conf	 conf = { 0 };
+	struct bind_req		 breq;
+	struct childargv	 av;
+	enum setup_result	 r;
+	char			 err[1024], defaddr[IPCADDR_PATH_MAX + 1];
+	bool			 is_default;
+	size_t			 i;
+	int			 sp[2];
+
+	daemon_stdfds();
+	log_init("privconfd: ");
+	switch (options_parse(&o, argc, argv, err, sizeof(err))) {
+	case OPTIONS_RUN:
+		break;
+	case OPTIONS_HELP:
+		options_usage(stdout);
+		return 0;
+	case OPTIONS_VERSION:
+		options_version(stdout);
+		return 0;
+	case OPTIONS_ERROR:
+		log_warnx("%s", err);
+		options_usage(stderr);
+		return 1;
+	}
+	log_set_verbose(o.verbose);
+
+	for (i = 0; i < o.nprofiles; i++)
+		if (profile_read(&prof, o.profiles[i], err, sizeof(err)) == -1)
+			fatalx("%s", err);
+	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	daemon_conf(&conf, &o, &pi, defaddr, sizeof(defaddr), &is_default);
+	if (geteuid() == 0) {
+		runas_user(&ra, o.user);
+		conf.runas = true;
+		conf.run_uid = ra.uid;
+		conf.run_gid = ra.gid;
+	} else if (o.user_set)
+		log_warnx("not running as root: --user %s ignored", o.user);
+	spawn_find(&worker, "worker", o.libexec_dir, "privconf-worker");
+	spawn_find(&listener, "listener", o.libexec_dir, "privconf-listener");
+
+	if (!o.foreground)
+		detach_start();
+	daemon_pid = getpid();
+	supervise_init(&sv);
+	if (atexit(daemon_cleanup) != 0)
+		fatalx("atexit");
+
+	breq.addr = conf.addr;
+	breq.is_default = is_default;
+	breq.uid = conf.ipc_uid;
+	breq.gid = conf.ipc_gid;
+	breq.root = conf.runas;
+	bind_open(&bound, &breq);
+	if (conf.runas) {
+		runas_mkroot(&ra);
+		conf.chroot = ra.root;
+	}
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	childargv_worker(&av, &conf);
+	supervise_add(&sv, &worker);
+	spawn_child(&worker, av.v, sp[1], -1, &sv.childmask);
+	close(sp[1]);
+	switch ((r = setup_run(sp[0], &prof, &sv, &worker))) {
+	case SETUP_READY:
+		break;
+	case SETUP_FAILED:
+	case SETUP_TIMEOUT:
+		daemon_setup_failed(sp[0], r == SETUP_TIMEOUT);
+	case SETUP_STOPPED:
+		close(sp[0]);
+		supervise_stop(&sv, 1);
+		exit(0);
+	}
+	profile_free(&prof);
+
+	/* Only the listener keeps the socket: its close ends IPC. */
+	childargv_listener(&av, &conf);
+	supervise_add(&sv, &listener);
+	spawn_child(&listener, av.v, sp[0], bound.fd, &sv.childmask);
+	close(sp[0]);
+	close(bound.fd);
+	bound.fd = -1;
+	log_info("serving %s: worker pid %ld, listener pid %ld", conf.addr,
+	    (long)worker.pid, (long)listener.pid);
+	detach_done();
+
+	exit(supervise_run(&sv));
+}

@@ -1,0 +1,79 @@
+/*
+ * privconfd's command line (DESIGN.md section 2, the process contract).
+ * Parsing is a pure function so that tests can pin every option and
+ * every limit without starting a daemon.
+ */
+#ifndef PRIVCONF_DAEMON_OPTIONS_H
+#define PRIVCONF_DAEMON_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/limits.h"
+
+#define PRIVCONF_VERSION	"0.1"
+
+/* An IPC uid or gid: not given, given as a number, or any/none. */
+enum opt_id_kind {
+	OPT_ID_UNSET,
+	OPT_ID_ANY,		/* "any" uid / "none" gid: not checked */
+	OPT_ID_NUM,
+};
+
+struct opt_id {
+	enum opt_id_kind kind;
+	uint32_t	 id;
+};
+
+struct options {
+	const char	 *socket;	/* NULL: from profile, or default */
+	struct opt_id	  ipc_uid;
+	struct opt_id	  ipc_gid;
+	const char	 *user;		/* the children's user under root */
+	bool		  user_set;
+	const char	**profiles;	/* -P FILE, in order */
+	size_t		  nprofiles;
+	unsigned	  max_conn;
+	unsigned	  max_conn_per_uid;
+	unsigned	  auth_timeout;	/* seconds */
+	unsigned	  idle_timeout;	/* seconds, 0 = never */
+	unsigned	  max_queue;	/* bytes */
+	unsigned	  fd_reserve;
+	bool		  foreground;
+	int		  verbose;
+	const char	 *libexec_dir;	/* NULL: by /proc/self/exe */
+	bool		  allow_weak_sandbox;
+};
+
+enum options_result {
+	OPTIONS_RUN,		/* start the daemon */
+	OPTIONS_HELP,		/* print the usage on stdout, exit 0 */
+	OPTIONS_VERSION,	/* print the version on stdout, exit 0 */
+	OPTIONS_ERROR,		/* err says why: usage, exit 1 */
+};
+
+/*
+ * Parse argv into o (defaults of common/limits.h first).  o->profiles
+ * points into a block allocated here; options_free() releases it.  On
+ * OPTIONS_ERROR, err (size errlen) says why, without the "privconfd: "
+ * prefix.
+ */
+enum options_result options_parse(struct options *o, int argc, char *argv[],
+		    char *err, size_t errlen);
+void		options_free(struct options *o);
+void		options_usage(FILE *fp);
+void		options_version(FILE *fp);
+
+/*
+ * Strict decimal in [min, max]: digits only, no sign, no blanks.
+ * 0, or -1 when s is anything else.
+ */
+int		options_number(const char *s, uint64_t min, uint64_t max,
+		    uint64_t *out);
+/* An IPC id: a number in [0, OPT_ID_MAX], or the word "word" (any/none). */
+int		options_id(const char *s, const char *word,
+		    struct opt_id *out);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * Reading profiles.  Bytes come from files the operator named, but a
+ * profile may be a journal that clients' commands were appended to, so
+ * every line is bounded where it is read and kept as bytes, not as a C
+ * string: the worker judges the command, privconfd only splits lines.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/errtab.h"
+#include "common/limits.h"
+#include "daemon/options.h"
+#include "daemon/profile.h"
+
+#define PROFILE_READ_CHUNK	8192
+
+static int
+profile_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Comments and blank lines never reach the worker (COMMANDS.md 1). */
+static bool
+profile_skip(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && s[0] == '#')
+		return true;
+	for (i = 0; i < len; i++)
+		if (strchr(" \t\r\f", s[i]) == NULL || s[i] == '\0')
+			return false;
+	return true;
+}
+
+static int
+profile_add(struct profile *p, const char *source, uint32_t lineno,
+    const char *s, size_t len)
+{
+	struct profile_line	*l;
+	size_t			 cap;
+	char			*text;
+
+	if (profile_skip(s, len))
+		return 0;
+	if (p->n == p->cap) {
+		cap = p->cap == 0 ? 64 : p->cap * 2;
+		if (cap < p->cap)
+			return -1;
+		l = reallocarray(p->lines, cap, sizeof(*l));
+		if (l == NULL)
+			return -1;
+		p->lines = l;
+		p->cap = cap;
+	}
+	/* len <= PROFILE_LINE_MAX, so len + 1 cannot wrap. */
+	if ((text = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	l = &p->lines[p->n++];
+	l->source = source;
+	l->lineno = lineno;
+	l->text = text;
+	l->len = len;
+	return 0;
+}
+
+int
+profile_read_fd(struct profile *p, int fd, const char *source, char *err,
+    size_t errlen)
+{
+	char		 chunk[PROFILE_READ_CHUNK];
+	char		 line[PROFILE_LINE_MAX];
+	size_t		 ll = 0, i;
+	uint64_t	 lineno = 1;
+	ssize_t		 n;
+
+	if (strlen(source) > WIRE_SOURCE_MAX)
+		return profile_fail(err, errlen,
+		    "profile name longer than %d bytes", WIRE_SOURCE_MAX);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return profile_fail(err, errlen, "%s: %s", source,
+			    strerror(errno));
+		if (n == 0)
+			break;
+		for (i = 0; i < (size_t)n; i++) {
+			if (chunk[i] != '\n') {
+				if (ll == sizeof(line))
+					return profile_fail(err, errlen,
+					    "%s:%llu: line longer than %d "
+					    "bytes", source,
+					    (unsigned long long)lineno,
+					    PROFILE_LINE_MAX);
+				line[ll++] = chunk[i];
+				continue;
+			}
+			if (profile_add(p, source, (uint32_t)lineno, line,
+			    ll) == -1)
+				return profile_fail(err, errlen, "%s: %s",
+				    source, strerror(ENOMEM));
+			ll = 0;
+			if (++lineno > UINT32_MAX)
+				return profile_fail(err, errlen,
+				    "%s: more than %lu lines", source,
+				    (unsigned long)UINT32_MAX);
+		}
+	}
+	/* A last line without its newline is still a line. */
+	if (ll > 0 && profile_add(p, source, (uint32_t)lineno, line, ll) == -1)
+		return profile_fail(err, errlen, "%s: %s", source,
+		    strerror(ENOMEM));
+	return 0;
+}
+
+int
+profile_read(struct profile *p, const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+	int		 fd, r;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return profile_fail(err, errlen, "%s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		return profile_fail(err, errlen, "%s: %s", path, strerror(r));
+	}
+	r = profile_read_fd(p, fd, path, err, errlen);
+	close(fd);
+	return r;
+}
+
+void
+profile_escape(char *dst, size_t n, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		 i, o = 0;
+	unsigned char	 c;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= n)
+				break;
+			dst[o++] = (char)c;
+		} else if (c == '\\') {
+			if (o + 2 >= n)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+		} else {
+			if (o + 4 >= n)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 0xf];
+		}
+	}
+	dst[o] = '\0';
+}
+
+static int
+profile_bad(const struct profile_line *l, char *err, size_t errlen)
+{
+	char	 cmd[PROFILE_LINE_MAX * 4 + 1];
+
+	profile_escape(cmd, sizeof(cmd), l->text, l->len);
+	return profile_fail(err, errlen, "%s:%lu: %s: %s", l->source,
+	    (unsigned long)l->lineno, cmd, errtab_text(EINVAL));
+}
+
+/* The value after prefix when l is "prefix<value>", else NULL. */
+static const char *
+profile_value(const struct profile_line *l, const char *prefix)
+{
+	size_t	 n = strlen(prefix);
+
+	if (l->len < n || memcmp(l->text, prefix, n) != 0)
+		return NULL;
+	return l->text + n;
+}
+
+int
+profile_ipc(const struct profile *p, struct profile_ipc *ipc, char *err,
+    size_t errlen)
+{
+	const struct profile_line *l;
+	const char	*v;
+	uint64_t	 gid;
+	size_t		 i;
+
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->uid.kind = ipc->gid.kind = OPT_ID_UNSET;
+	for (i = 0; i < p->n; i++) {
+		l = &p->lines[i];
+		/* A NUL inside the line would cut the value short: refuse. */
+		if ((v = profile_value(l, "ipc:")) != NULL) {
+			if (*v == '\0' || strlen(l->text) != l->len)
+				return profile_bad(l, err, errlen);
+			ipc->addr = v;
+		} else if ((v = profile_value(l, "ipc/uid:")) != NULL) {
+			if (strlen(l->text) != l->len ||
+			    options_id(v, "any", &ipc->uid) == -1)
+				return profile_bad(l, err, errlen);
+		} else if ((v = profile_value(l, "ipc/gid:")) != NULL) {
+			/* COMMANDS.md 3.7: a number only, no "none". */
+			if (strlen(l->text) != l->len ||
+			    options_number(v, 0, OPT_ID_MAX, &gid) == -1)
+				return profile_bad(l, err, errlen);
+			ipc->gid.kind = OPT_ID_NUM;
+			ipc->gid.id = (uint32_t)gid;
+		}
+	}
+	return 0;
+}
+
+const struct profile_line *
+profile_find(const struct profile *p, const uint8_t *source,
+    size_t source_len, uint32_t lineno)
+{
+	const struct profile_line *l;
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		l = &p->lines[i];
+		if (l->lineno == lineno && strlen(l->source) == source_len &&
+		    memcmp(l->source, source, source_len) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+void
+profile_free(struct profile *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->lines[i].text);
+	free(p->lines);
+	p->lines = NULL;
+	p->n = p->cap = 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * Profiles (-P FILE, repeatable): every line that is not a comment is a
+ * command for the worker (SETUP), sent with its source and line number.
+ * The ipc lines of COMMANDS.md 3.7 also tell privconfd how to bind the
+ * socket when the command line did not.
+ */
+#ifndef PRIVCONF_DAEMON_PROFILE_H
+#define PRIVCONF_DAEMON_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/limits.h"
+#include "daemon/options.h"
+
+struct profile_line {
+	const char	*source;	/* the -P argument, as given */
+	uint32_t	 lineno;	/* from 1 */
+	char		*text;		/* len bytes and a NUL */
+	size_t		 len;
+};
+
+struct profile {
+	struct profile_line	*lines;
+	size_t			 n;
+	size_t			 cap;
+};
+
+#define PROFILE_INIT	{ NULL, 0, 0 }
+
+/* What the ipc lines ask for; the last line of each kind wins. */
+struct profile_ipc {
+	const char	*addr;		/* NULL: no ipc: line */
+	struct opt_id	 uid;		/* OPT_ID_UNSET: no such line */
+	struct opt_id	 gid;
+};
+
+/*
+ * Append the commands of the file at path (kept by pointer: it must
+ * outlive p) to p.  Lines starting with "#" and blank lines (only space,
+ * \t, \r, \f: the IPC blanks) are skipped; the last line may lack its
+ * newline.  0, or -1 with a message in err: "FILE:LINE: line too long".
+ */
+int	profile_read(struct profile *p, const char *path, char *err,
+	    size_t errlen);
+/* The same, reading fd (not closed) as source. */
+int	profile_read_fd(struct profile *p, int fd, const char *source,
+	    char *err, size_t errlen);
+/*
+ * Collect the ipc lines of p.  A malformed value is refused as the worker
+ * would: -1 with err "FILE:LINE: COMMAND: EINVAL: Invalid argument".
+ */
+int	profile_ipc(const struct profile *p, struct profile_ipc *ipc,
+	    char *err, size_t errlen);
+/* Find the line the worker names in a SETUP_ERROR; NULL if none. */
+const struct profile_line *profile_find(const struct profile *p,
+	    const uint8_t *source, size_t source_len, uint32_t lineno);
+void	profile_free(struct profile *p);
+
+/* Escape a command for a message: printable ASCII kept, "\\", else \xHH. */
+void	profile_escape(char *dst, size_t n, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * SETUP, SETUP_DONE, then READY or SETUP_ERROR.  The worker may refuse a
+ * line and exit while privconfd is still sending, so sending and reading
+ * happen in one poll loop: an EPIPE only ends the sending, and the
+ * SETUP_ERROR already on its way is still read.  Sends and receives use
+ * MSG_DONTWAIT instead of O_NONBLOCK, because the descriptor's flags are
+ * shared with the listener that inherits this end.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/errtab.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "common/wire.h"
+#include "daemon/profile.h"
+#include "daemon/setup.h"
+
+static int64_t
+setup_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every line, then SETUP_DONE, as one stream of frames. */
+static void
+setup_frames(struct buf *out, const struct profile *p)
+{
+	struct wire_msg	 m;
+	size_t		 i;
+
+	for (i = 0; i < p->n; i++) {
+		memset(&m, 0, sizeof(m));
+		m.type = WIRE_SETUP;
+		m.source = (const uint8_t *)p->lines[i].source;
+		m.source_len = strlen(p->lines[i].source);
+		m.lineno = p->lines[i].lineno;
+		m.data = (const uint8_t *)p->lines[i].text;
+		m.data_len = p->lines[i].len;
+		if (wire_encode(out, &m) == -1)
+			fatal("%s:%lu: cannot frame the line",
+			    p->lines[i].source,
+			    (unsigned long)p->lines[i].lineno);
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_SETUP_DONE;
+	if (wire_encode(out, &m) == -1)
+		fatal("cannot frame SETUP_DONE");
+}
+
+/* privconfd: FILE:LINE: COMMAND: ERRTEXT, the line the worker refused. */
+static void
+setup_refused(const struct profile *p, const struct wire_msg *m)
+{
+	const struct profile_line *l;
+	const char	*text = errtab_text((int)m->err);
+	char		 num[32], cmd[LOG_LINE_MAX], src[LOG_LINE_MAX];
+
+	if (text == NULL) {
+		snprintf(num, sizeof(num), "errno %lu", (unsigned long)m->err);
+		text = num;
+	}
+	l = profile_find(p, m->source, m->source_len, m->lineno);
+	if (l == NULL) {
+		profile_escape(src, sizeof(src), (const char *)m->source,
+		    m->source_len);
+		log_warnx("%s:%lu: %s", src, (unsigned long)m->lineno, text);
+		return;
+	}
+	profile_escape(cmd, sizeof(cmd), l->text, l->len);
+	log_warnx("%s:%lu: %s: %s", l->source, (unsigned long)l->lineno, cmd,
+	    text);
+}
+
+/*
+ * Look at what the worker sent: -1 not a whole frame yet, else the
+ * result.  Anything but one READY or one SETUP_ERROR is a worker that
+ * does not follow the contract.
+ */
+static int
+setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
+{
+	struct wire_msg	 m;
+	const char	*why = NULL;
+	ssize_t		 n;
+
+	n = wire_decode(buf_head(in), buf_unread(in), &m, &why);
+	if (n == 0)
+		return -1;
+	if (n < 0) {
+		log_warnx("worker: bad frame during setup: %s",
+		    why != NULL ? why : "?");
+		return SETUP_FAILED;
+	}
+	if (m.type == WIRE_SETUP_ERROR) {
+		setup_refused(p, &m);
+		return SETUP_FAILED;
+	}
+	if (m.type != WIRE_READY) {
+		log_warnx("worker: %s frame during setup",
+		    wire_type_name(m.type));
+		return SETUP_FAILED;
+	}
+	/* READY before it had the whole profile, or with bytes after it. */
+	if (!all_sent || (size_t)n != buf_unread(in)) {
+		log_warnx("worker: READY out of turn");
+		return SETUP_FAILED;
+	}
+	return SETUP_READY;
+}
+
+enum setup_result
+setup_run(int fd, const struct profile *p, struct supervisor *sv,
+    struct child *worker)
+{
+	struct buf	 out = BUF_INIT, in = BUF_INIT;
+	struct pollfd	 pfd[3];
+	int64_t		 deadline, left;
+	ssize_t		 n;
+	bool		 sending = true;
+	int		 r = -1, nfd;
+
+	setup_frames(&out, p);
+	if (buf_reserve(&in, WIRE_HDR_LEN + WIRE_BODY_MAX) == -1)
+		fatal("setup buffer");
+	/* The clock restarts with every byte the worker takes. */
+	deadline = setup_now() + SETUP_TIMEOUT_MS;
+	while (r == -1) {
+		nfd = 0;
+		pfd[nfd].fd = fd;
+		pfd[nfd++].events = POLLIN | (sending ? POLLOUT : 0);
+		pfd[nfd].fd = sv->sigfd;
+		pfd[nfd++].events = POLLIN;
+		if (worker->log.fd != -1) {
+			pfd[nfd].fd = worker->log.fd;
+			pfd[nfd++].events = POLLIN;
+		}
+		left = deadline - setup_now();
+		if (left <= 0) {
+			log_warnx("worker: no answer to the profile within "
+			    "%d ms", SETUP_TIMEOUT_MS);
+			r = SETUP_TIMEOUT;
+			break;
+		}
+		if (poll(pfd, (nfds_t)nfd, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (worker->log.fd != -1)
+			relay_read(&worker->log);
+		if (supervise_signals(sv)) {
+			r = SETUP_STOPPED;
+			break;
+		}
+		if (sending && (pfd[0].revents & (POLLOUT | POLLERR))) {
+			n = send(fd, buf_head(&out), buf_unread(&out),
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n > 0) {
+				buf_consume(&out, (size_t)n);
+				deadline = setup_now() + SETUP_TIMEOUT_MS;
+				sending = buf_unread(&out) > 0;
+			} else if (n == -1 && errno != EAGAIN &&
+			    errno != EINTR) {
+				/* What it said before going is still there. */
+				log_debug("worker: send: %s", strerror(errno));
+				sending = false;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = recv(fd, in.data + in.len, in.cap - in.len,
+			    MSG_DONTWAIT);
+			if (n == -1 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				log_warnx("worker: %s during setup",
+				    n == 0 ? "gone" : strerror(errno));
+				r = SETUP_FAILED;
+				break;
+			}
+			in.len += (size_t)n;
+			r = setup_answer(&in, p, buf_unread(&out) == 0);
+			if (r == -1 && in.len == in.cap) {
+				log_warnx("worker: frame too long during "
+				    "setup");
+				r = SETUP_FAILED;
+			}
+		}
+	}
+	buf_free(&out);
+	buf_free(&in);
+	return (enum setup_result)r;
+}

@@ -1,0 +1,28 @@
+/*
+ * The start-up handshake with the worker (process contract): one SETUP
+ * frame per profile line, SETUP_DONE, then READY or SETUP_ERROR within
+ * SETUP_TIMEOUT_MS.
+ */
+#ifndef PRIVCONF_DAEMON_SETUP_H
+#define PRIVCONF_DAEMON_SETUP_H
+
+#include "daemon/profile.h"
+#include "daemon/spawn.h"
+#include "daemon/supervise.h"
+
+enum setup_result {
+	SETUP_READY,		/* the worker holds the profile's policy */
+	SETUP_FAILED,		/* refused, or the worker died: logged */
+	SETUP_TIMEOUT,		/* no answer in SETUP_TIMEOUT_MS: logged */
+	SETUP_STOPPED,		/* a stop signal arrived meanwhile */
+};
+
+/*
+ * Talk to the worker on fd (privconfd's end of the socketpair, left
+ * open and in blocking mode for the listener).  The worker's log is
+ * relayed meanwhile and sv's signals are watched.
+ */
+enum setup_result setup_run(int fd, const struct profile *p,
+		    struct supervisor *sv, struct child *worker);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * fork+exec of the children.  Between fork and exec the child only
+ * rearranges descriptors; a failure there or in execv() is written to a
+ * close-on-exec pipe, so privconfd can say why a child never started
+ * instead of reporting a lost child with status 127.
+ */
+#define _GNU_SOURCE	/* pipe2, dup3 */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/spawn.h"
+
+/* Where the child parks its descriptors while it renumbers them. */
+#define SPAWN_FD_PARK	10
+/* The child's end of the exec-error pipe, just past the contract's fds. */
+#define SPAWN_FD_ERR	5
+
+void
+spawn_find(struct child *c, const char *name, const char *libexec,
+    const char *prog)
+{
+	char		 self[PATH_MAX];
+	char		*slash;
+	ssize_t		 n;
+	int		 r;
+
+	c->name = name;
+	c->pid = 0;
+	c->status = 0;
+	relay_init(&c->log, -1);
+	if (libexec == NULL) {
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n == -1)
+			fatal("readlink /proc/self/exe");
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) == NULL)
+			fatalx("/proc/self/exe: %s: not an absolute path",
+			    self);
+		*slash = '\0';
+		libexec = self;
+	}
+	r = snprintf(c->path, sizeof(c->path), "%s/%s", libexec, prog);
+	if (r < 0 || (size_t)r >= sizeof(c->path))
+		fatalx("%s/%s: path too long", libexec, prog);
+	if (access(c->path, X_OK) == -1)
+		fatal("cannot execute %s%s", c->path, libexec == self ? "" :
+		    " (from --libexec-dir)");
+}
+
+/* In the child: report errno to privconfd and die. */
+static void __attribute__((noreturn))
+spawn_fail(int errfd)
+{
+	int	 e = errno;
+	ssize_t	 w;
+
+	do
+		w = write(errfd, &e, sizeof(e));
+	while (w == -1 && errno == EINTR);
+	_exit(127);
+}
+
+static int
+spawn_park(int fd, int errfd)
+{
+	int	 p;
+
+	if (fd == -1)
+		return -1;
+	if ((p = fcntl(fd, F_DUPFD_CLOEXEC, SPAWN_FD_PARK)) == -1)
+		spawn_fail(errfd);
+	return p;
+}
+
+static void __attribute__((noreturn))
+spawn_exec(const struct child *c, char *const argv[], int fd3, int fd4,
+    int logw, int errw, const sigset_t *mask, pid_t parent)
+{
+	int	 null;
+
+	/* Die with privconfd even before the child's own main() says so. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		spawn_fail(errw);
+	if (getppid() != parent)
+		_exit(127);
+	/*
+	 * Its own session: a terminal's ^C or a signal to privconfd's
+	 * process group reaches privconfd only, which then stops the
+	 * children in order instead of seeing them die as lost.
+	 */
+	if (setsid() == -1)
+		spawn_fail(errw);
+	signal(SIGPIPE, SIG_DFL);
+	if (sigprocmask(SIG_SETMASK, mask, NULL) == -1)
+		spawn_fail(errw);
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		spawn_fail(errw);
+
+	/* Park every source above the targets, then place each one. */
+	errw = spawn_park(errw, errw);
+	null = spawn_park(null, errw);
+	logw = spawn_park(logw, errw);
+	fd3 = spawn_park(fd3, errw);
+	fd4 = spawn_park(fd4, errw);
+	if (dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
+	    dup2(logw, 2) == -1 || dup2(fd3, 3) == -1)
+		spawn_fail(errw);
+	if (fd4 != -1 ? dup2(fd4, 4) == -1 : close(4) == -1 && errno != EBADF)
+		spawn_fail(errw);
+	if (dup3(errw, SPAWN_FD_ERR, O_CLOEXEC) == -1)
+		spawn_fail(errw);
+	errw = SPAWN_FD_ERR;
+	closefrom(SPAWN_FD_ERR + 1);
+
+	execv(c->path, argv);
+	spawn_fail(errw);
+}
+
+void
+spawn_child(struct child *c, char *const argv[], int fd3, int fd4,
+    const sigset_t *mask)
+{
+	int	 logp[2], errp[2], e;
+	pid_t	 parent = getpid(), pid;
+	ssize_t	 n;
+
+	if (pipe2(logp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	/* The child's log writes must never block it: a full pipe drops. */
+	if (fcntl(logp[1], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(logp[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl O_NONBLOCK");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0)
+		spawn_exec(c, argv, fd3, fd4, logp[1], errp[1], mask, parent);
+	close(logp[1]);
+	close(errp[1]);
+	c->pid = pid;
+	relay_init(&c->log, logp[0]);
+
+	/* EOF: the exec happened and closed the pipe. */
+	do
+		n = read(errp[0], &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	close(errp[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		while (waitpid(pid, &c->status, 0) == -1 && errno == EINTR)
+			;
+		c->pid = 0;
+		errno = e;
+		fatal("cannot start %s %s", c->name, c->path);
+	}
+	log_debug("started %s pid %ld", c->name, (long)pid);
+}
