@@ -107,17 +107,19 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# Each test binary runs on its own; criterion prints its "Synthesis" line.
+# Each test binary runs on its own and prints its criterion "Synthesis"
+# line; tests/run.sh closes with the sum, "tests: N passed, M failed".
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs 2; done
+	@sh tests/run.sh $(UNIT_BINS)
 integration: $(BINS) $(INTEG_BINS)
-	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; PRIVCONF_BUILD=$(CURDIR)/$(B) $$t --jobs 2; done
+	@PRIVCONF_BUILD=$(CURDIR)/$(B) sh tests/run.sh $(INTEG_BINS)
 lint-man:
 	@set -e; for m in $(wildcard docs/*.[1-8]); do mandoc -T lint -W warning $$m; done
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
-	@$(MAKE) --no-print-directory unit integration lint-man
+	@$(MAKE) --no-print-directory lint-man
+	@PRIVCONF_BUILD=$(CURDIR)/$(B) sh tests/run.sh $(UNIT_BINS) $(INTEG_BINS)
 
 bench: $(BINS) $(BENCH_BINS)
 

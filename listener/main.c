@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "listener/confine.h"
 #include "listener/loop.h"
 #include "listener/opts.h"
 
@@ -16,6 +17,7 @@ int
 main(int argc, char **argv)
 {
 	struct listener_opts opts;
+	struct confine_opts co;
 	struct loop	*l;
 	char		 err[256];
 	int		 rc;
@@ -32,7 +34,18 @@ main(int argc, char **argv)
 
 	l = loop_new(&opts, LISTENER_LINK_FD, LISTENER_LISTEN_FD);
 
-	/* confine: listener_confine() goes here */
+	/* Confined for good before the first client byte is read. */
+	confine_opts_init(&co, CONFINE_LISTENER);
+	co.peer_fd = LISTENER_LINK_FD;
+	co.listen_fd = LISTENER_LISTEN_FD;
+	co.epoll_fd = loop_epoll_fd(l);
+	if (opts.run_ids) {
+		co.run_uid = opts.run_uid;
+		co.run_gid = opts.run_gid;
+	}
+	co.chroot_dir = opts.chroot_dir;
+	co.allow_weak = opts.allow_weak;
+	listener_confine(&co);
 
 	rc = loop_run(l);
 	loop_free(l);

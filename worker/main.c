@@ -14,15 +14,18 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "worker/confine.h"
 #include "worker/policy.h"
 #include "worker/session.h"
 
 #define WORKER_PEER_FD	3
+#define WORKER_JOURNAL_FD 4
 
 struct worker_args {
 	const char	*ipc_addr;
 	int64_t		 ipc_uid;	/* -1: any */
 	int64_t		 ipc_gid;	/* -1: none */
+	struct confine_opts co;
 };
 
 static int64_t
@@ -60,6 +63,7 @@ parse_args(int argc, char **argv, struct worker_args *a)
 
 	a->ipc_addr = "";
 	a->ipc_uid = a->ipc_gid = -1;
+	confine_opts_init(&a->co, CONFINE_WORKER);
 	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
@@ -75,10 +79,16 @@ parse_args(int argc, char **argv, struct worker_args *a)
 			a->ipc_gid = parse_id(optarg, "none");
 			break;
 		case O_RUID:
+			a->co.run_uid = (uid_t)parse_id(optarg, "");
+			break;
 		case O_RGID:
+			a->co.run_gid = (gid_t)parse_id(optarg, "");
+			break;
 		case O_CHROOT:
+			a->co.chroot_dir = optarg;
+			break;
 		case O_WEAK:
-			/* Confinement options, used once confinement lands. */
+			a->co.allow_weak = true;
 			break;
 		default:
 			fatalx("op=args why=\"usage: privconf-worker [-v] "
@@ -109,7 +119,11 @@ main(int argc, char **argv)
 	if (policy_set_ipc(p, a.ipc_addr, a.ipc_uid, a.ipc_gid) != 0)
 		fatalx("op=args why=\"bad ipc address\"");
 
-	/* confine: worker_confine() goes here */
+	a.co.peer_fd = WORKER_PEER_FD;
+	/* The journal, when privconfd opened one, is fd 4 (a later issue). */
+	a.co.journal_fd = fstat(WORKER_JOURNAL_FD, &st) == 0 ?
+	    WORKER_JOURNAL_FD : -1;
+	worker_confine(&a.co);
 
 	status = session_serve(WORKER_PEER_FD, p);
 	policy_free(p);

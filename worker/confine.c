@@ -1,0 +1,54 @@
+/*
+ * The worker's allow-list.  The worker talks to one fd (the socketpair,
+ * to privconfd during SETUP and to the listener after), appends to one
+ * (the journal) and logs to stderr.  It has no dynamic fd, so every call
+ * that takes an fd is tied to one of those; everything else in
+ * common/confine.c's base list (memory, clock, exit).
+ */
+#define _GNU_SOURCE
+
+#include <sched.h>
+
+#include "common/confine.h"
+#include "common/log.h"
+#include "worker/confine.h"
+
+static const struct seccomp_rule worker_rules[] = {
+	/* Frames in and out (glibc's recv/send are recvfrom/sendto). */
+	SECCOMP_ALLOW(read, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+	SECCOMP_ALLOW(recvfrom, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+	SECCOMP_ALLOW(write, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+	SECCOMP_ALLOW(sendto, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+
+	/* The journal: appends, made durable (DESIGN.md 6). */
+	SECCOMP_ALLOW(write, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
+	SECCOMP_ALLOW(fdatasync, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
+	SECCOMP_ALLOW(fsync, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
+
+	/* Leaving cleanly. */
+	SECCOMP_ALLOW(close, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+	SECCOMP_ALLOW(close, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
+};
+
+/*
+ * A mount namespace of its own as well (DESIGN.md 4): the process that
+ * holds the policy shares no mount table with the host.
+ */
+static const struct confine_profile worker_profile = {
+	.proc = "worker",
+	.unshare_flags = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS,
+	.no_file_size = false,		/* the journal grows */
+	.clients = false,
+	.rules = worker_rules,
+	.nrules = sizeof(worker_rules) / sizeof(worker_rules[0]),
+};
+
+void
+worker_confine(const struct confine_opts *o)
+{
+	if (o->proc != CONFINE_WORKER)
+		fatalx("worker_confine: options are not the worker's");
+	if (o->listen_fd != -1 || o->epoll_fd != -1)
+		fatalx("worker_confine: the worker owns no listening socket");
+	confine_apply(o, &worker_profile);
+}
