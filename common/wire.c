@@ -23,8 +23,9 @@ static const unsigned wire_arity[] = {
 	[WIRE_SETUP_DONE] = 1,
 	[WIRE_READY] = 1,
 	[WIRE_SETUP_ERROR] = 4,
+	[WIRE_HELLO] = 5,
 };
-#define WIRE_TYPE_MAX	WIRE_SETUP_ERROR
+#define WIRE_TYPE_MAX	WIRE_HELLO
 
 const char *
 wire_type_name(enum wire_type t)
@@ -36,6 +37,7 @@ wire_type_name(enum wire_type t)
 		[WIRE_SETUP_DONE] = "SETUP_DONE",
 		[WIRE_READY] = "READY",
 		[WIRE_SETUP_ERROR] = "SETUP_ERROR",
+		[WIRE_HELLO] = "HELLO",
 	};
 
 	if ((unsigned)t == 0 || (unsigned)t > WIRE_TYPE_MAX)
@@ -66,6 +68,9 @@ wire_valid(const struct wire_msg *m)
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
 		return 1;
+	case WIRE_HELLO:
+		return m->landlock <= WIRE_LANDLOCK_MAX &&
+		    m->seccomp <= WIRE_SECCOMP_TRAP;
 	case WIRE_SETUP_ERROR:
 		return m->source_len <= WIRE_SOURCE_MAX && m->err > 0 &&
 		    m->err < 4096;
@@ -114,6 +119,12 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
 		r |= msgpack_pack_uint32(&pk, m->lineno);
 		r |= msgpack_pack_uint32(&pk, m->err);
+		break;
+	case WIRE_HELLO:
+		r |= msgpack_pack_uint32(&pk, m->uid);
+		r |= msgpack_pack_uint32(&pk, m->gid);
+		r |= msgpack_pack_uint32(&pk, m->landlock);
+		r |= msgpack_pack_uint32(&pk, m->seccomp);
 		break;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
@@ -294,6 +305,13 @@ wire_body(struct rd *r, struct wire_msg *m)
 			return -1;
 		if (m->err == 0)
 			return rd_fail(r, "zero errno");
+		break;
+	case WIRE_HELLO:
+		if (rd_u32(r, UINT32_MAX, &m->uid) == -1 ||
+		    rd_u32(r, UINT32_MAX, &m->gid) == -1 ||
+		    rd_u32(r, WIRE_LANDLOCK_MAX, &m->landlock) == -1 ||
+		    rd_u32(r, WIRE_SECCOMP_TRAP, &m->seccomp) == -1)
+			return -1;
 		break;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:

@@ -11,10 +11,14 @@
  *   SETUP_DONE  [4]                            privconfd -> worker
  *   READY       [5]                            worker -> privconfd
  *   SETUP_ERROR [6, source, lineno, errno]     worker -> privconfd
+ *   HELLO       [7, uid, gid, landlock, seccomp]  listener -> worker
  *
  * id, uid, gid, pid, flags, lineno and errno are msgpack positive
  * integers; source, line and body are msgpack bin.  uid and gid fit in 32
  * bits, pid in 31 bits and is > 0, lineno in 32 bits, errno is 1..4095.
+ * HELLO is the listener's first frame, sent once it is confined: the ids
+ * it runs as, its Landlock ABI (0..WIRE_LANDLOCK_MAX, 0 = none) and its
+ * seccomp state (enum wire_seccomp), for the worker's `stats`.
  * A REPLY body is the exact bytes for the client; a body longer than
  * WIRE_REPLY_CHUNK is sent as several REPLY frames with the same id, all
  * but the last with WIRE_F_MORE.  WIRE_F_FATAL: the policy is now locked
@@ -41,7 +45,15 @@ enum wire_type {
 	WIRE_SETUP_DONE = 4,
 	WIRE_READY = 5,
 	WIRE_SETUP_ERROR = 6,
+	WIRE_HELLO = 7,
 };
+
+enum wire_seccomp {
+	WIRE_SECCOMP_OFF = 0,
+	WIRE_SECCOMP_KILL = 1,	/* the filter kills on a refused call */
+	WIRE_SECCOMP_TRAP = 2,	/* PRIVCONF_SECCOMP_DEBUG=1 */
+};
+#define WIRE_LANDLOCK_MAX	255
 
 #define WIRE_F_FATAL	0x1u	/* policy locked: close everything */
 #define WIRE_F_MORE	0x2u	/* more REPLY frames with this id follow */
@@ -50,12 +62,14 @@ enum wire_type {
 struct wire_msg {
 	enum wire_type	 type;
 	uint64_t	 id;		/* REQUEST, REPLY */
-	uint32_t	 uid;		/* REQUEST */
-	uint32_t	 gid;		/* REQUEST */
+	uint32_t	 uid;		/* REQUEST, HELLO */
+	uint32_t	 gid;		/* REQUEST, HELLO */
 	uint32_t	 pid;		/* REQUEST */
 	uint32_t	 flags;		/* REPLY */
 	uint32_t	 lineno;	/* SETUP, SETUP_ERROR */
 	uint32_t	 err;		/* SETUP_ERROR */
+	uint32_t	 landlock;	/* HELLO */
+	uint32_t	 seccomp;	/* HELLO */
 	const uint8_t	*source;	/* SETUP, SETUP_ERROR */
 	size_t		 source_len;
 	const uint8_t	*data;		/* REQUEST line, REPLY body, SETUP line */

@@ -40,19 +40,24 @@ link_request(struct link *l, struct conn_slot *s, const struct auth_cred *who,
 		.data_len = len,
 	};
 
-	/*
-	 * wire_encode() holds an offset into out across appends that
-	 * compact the buffer when bytes were consumed from its front (after
-	 * a partial send): start it on a compacted buffer so none moves.
-	 */
-	if (l->out.off > 0)
-		buf_compact(&l->out);
 	if (wire_encode(&l->out, &m) == -1)
 		fatal("op=link why=\"cannot encode request %llu\" pid=%d "
 		    "len=%zu", (unsigned long long)m.id, (int)who->pid, len);
 	s->id = l->next_id++;
 	TAILQ_INSERT_TAIL(&l->fifo, s, lentry);
 	l->nfifo++;
+}
+
+void
+link_hello(struct link *l, uint32_t uid, uint32_t gid, uint32_t landlock,
+    uint32_t seccomp)
+{
+	struct wire_msg	 m = { .type = WIRE_HELLO, .uid = uid, .gid = gid,
+	    .landlock = landlock, .seccomp = seccomp };
+
+	if (wire_encode(&l->out, &m) == -1)
+		fatal("op=link why=\"cannot encode hello\"");
+	link_write(l);
 }
 
 /* One REPLY frame; 1 when it ends the IPC server. */

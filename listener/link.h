@@ -33,6 +33,12 @@ void	link_request(struct link *, struct conn_slot *s,
 	    const struct auth_cred *who, const uint8_t *line, size_t len);
 /* Handle every whole frame in l->in: 1 after WIRE_F_FATAL, else 0. */
 int	link_process(struct link *);
+/*
+ * Queue and send the HELLO frame, the listener's first: the ids it runs
+ * as, its Landlock ABI and seccomp state (enum wire_seccomp).
+ */
+void	link_hello(struct link *, uint32_t uid, uint32_t gid,
+	    uint32_t landlock, uint32_t seccomp);
 /* One recv from the worker, then link_process. */
 int	link_read(struct link *);
 /* One send of everything queued (the one write of a loop pass). */

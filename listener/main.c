@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/wire.h"
 #include "listener/confine.h"
+#include "listener/link.h"
 #include "listener/loop.h"
 #include "listener/opts.h"
 
@@ -18,6 +20,7 @@ main(int argc, char **argv)
 {
 	struct listener_opts opts;
 	struct confine_opts co;
+	struct confine_report rep;
 	struct loop	*l;
 	char		 err[256];
 	int		 rc;
@@ -46,6 +49,11 @@ main(int argc, char **argv)
 	co.chroot_dir = opts.chroot_dir;
 	co.allow_weak = opts.allow_weak;
 	listener_confine(&co);
+	confine_get_report(&rep);
+	/* The worker shows in stats how its untrusted peer is confined. */
+	link_hello(&l->link, rep.uid, rep.gid, (uint32_t)rep.landlock_abi,
+	    !rep.seccomp ? WIRE_SECCOMP_OFF : rep.seccomp_debug ?
+	    WIRE_SECCOMP_TRAP : WIRE_SECCOMP_KILL);
 
 	rc = loop_run(l);
 	loop_free(l);

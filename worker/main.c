@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/wire.h"
 #include "worker/confine.h"
 #include "worker/policy.h"
 #include "worker/session.h"
@@ -105,6 +106,7 @@ main(int argc, char **argv)
 	struct worker_args a;
 	struct policy	*p;
 	struct stat	 st;
+	struct confine_report rep;
 	int		 status;
 
 	log_init("privconf[worker]: ");
@@ -124,6 +126,10 @@ main(int argc, char **argv)
 	a.co.journal_fd = fstat(WORKER_JOURNAL_FD, &st) == 0 ?
 	    WORKER_JOURNAL_FD : -1;
 	worker_confine(&a.co);
+	confine_get_report(&rep);
+	policy_set_confine(p, POLICY_PROC_WORKER, rep.uid, rep.gid,
+	    (uint32_t)rep.landlock_abi, !rep.seccomp ? WIRE_SECCOMP_OFF :
+	    rep.seccomp_debug ? WIRE_SECCOMP_TRAP : WIRE_SECCOMP_KILL);
 
 	status = session_serve(WORKER_PEER_FD, p);
 	policy_free(p);

@@ -13,6 +13,7 @@
 
 #include "common/limits.h"
 #include "worker/netaddr.h"
+#include "worker/policy.h"
 
 /*
  * Categories in the order of COMMANDS.md section 2, which is also the
@@ -138,6 +139,15 @@ enum policy_trace {
 /* Rules one command may add: a category list times an alias's CIDRs. */
 #define POLICY_EXPAND_MAX	(POLICY_CAT_COUNT * NETADDR_EXPAND_MAX)
 #define POLICY_UMASK_UNSET	(-1)
+
+/* What a process reported of its confinement (policy_set_confine). */
+struct policy_confine {
+	bool		 known;
+	uint32_t	 uid;
+	uint32_t	 gid;
+	uint32_t	 landlock;	/* enforced ABI, 0: none */
+	uint32_t	 seccomp;	/* enum wire_seccomp */
+};
 #define POLICY_ID_NONE		(-1)	/* ipc uid/gid not checked: null */
 /* A uid or gid as text: at most UINT32_MAX - 1, since (uid_t)-1 is no id. */
 #define POLICY_ID_MAX		(UINT32_MAX - 1)
@@ -218,6 +228,11 @@ struct policy {
 	 * checked but no longer change what stat shows.
 	 */
 	bool		 ipc_bound;
+	/*
+	 * How each process is confined, for stats only: not policy, never
+	 * reset, not in the frozen stat schema.
+	 */
+	struct policy_confine confine[POLICY_PROC_COUNT];
 };
 
 #endif

@@ -396,3 +396,16 @@ policy_idmap_remove_src(struct policy_idmap *m, uint32_t src)
 	m->n = keep;
 	return true;
 }
+
+void
+policy_set_confine(struct policy *p, enum policy_proc which, uint32_t uid,
+    uint32_t gid, uint32_t landlock, uint32_t seccomp)
+{
+	struct policy_confine *c = &p->confine[which];
+
+	c->known = true;
+	c->uid = uid;
+	c->gid = gid;
+	c->landlock = landlock;
+	c->seccomp = seccomp;
+}

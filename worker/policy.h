@@ -16,4 +16,19 @@ void		 policy_free(struct policy *);
 int		 policy_set_ipc(struct policy *, const char *addr, int64_t uid,
 		    int64_t gid);
 
+enum policy_proc {
+	POLICY_PROC_WORKER,
+	POLICY_PROC_LISTENER,
+	POLICY_PROC_COUNT
+};
+
+/*
+ * Record how a process is confined (its run-as ids, Landlock ABI and
+ * seccomp state, enum wire_seccomp), shown by stats.  The listener's
+ * values come from its HELLO frame.
+ */
+void		 policy_set_confine(struct policy *, enum policy_proc,
+		    uint32_t uid, uint32_t gid, uint32_t landlock,
+		    uint32_t seccomp);
+
 #endif

@@ -14,10 +14,12 @@
 #include "common/log.h"
 #include "common/wire.h"
 #include "worker/cmd.h"
+#include "worker/policy.h"
 #include "worker/session.h"
 
 enum phase {
 	PHASE_SETUP,	/* privconfd sends SETUP lines, then SETUP_DONE */
+	PHASE_HELLO,	/* the listener's first frame: how it is confined */
 	PHASE_REQUEST,	/* the listener sends REQUESTs */
 	PHASE_DONE,	/* locked or failed: nothing more is read */
 };
@@ -154,8 +156,16 @@ session_frame(struct session *s, const struct wire_msg *m)
 		}
 		if (m->type == WIRE_SETUP_DONE) {
 			session_send(s, &ready);
-			s->phase = PHASE_REQUEST;
+			s->phase = PHASE_HELLO;
 			log_info("op=ready");
+			return;
+		}
+		break;
+	case PHASE_HELLO:
+		if (m->type == WIRE_HELLO) {
+			policy_set_confine(s->policy, POLICY_PROC_LISTENER,
+			    m->uid, m->gid, m->landlock, m->seccomp);
+			s->phase = PHASE_REQUEST;
 			return;
 		}
 		break;
@@ -210,7 +220,8 @@ session_serve(int fd, struct policy *p)
 			if (buf_unread(&s.in) > 0)
 				fatalx("op=protocol why=\"EOF inside a frame\"");
 			log_info("op=eof phase=%s", s.phase == PHASE_SETUP ?
-			    "setup" : "request");
+			    "setup" : s.phase == PHASE_HELLO ? "hello" :
+			    "request");
 			s.status = 1;
 			break;
 		}

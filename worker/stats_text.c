@@ -117,6 +117,19 @@ put_rules(struct buf *b, const struct policy *p, size_t start)
 	return 0;
 }
 
+/* "confine/worker: uid=65534 gid=65534 landlock=7 seccomp=kill" */
+static int
+put_confine(struct buf *b, const char *name, const struct policy_confine *c)
+{
+	static const char *const sc[] = { "off", "kill", "trap" };
+
+	if (!c->known)
+		return buf_printf(b, "confine/%s: unknown\n", name);
+	return buf_printf(b, "confine/%s: uid=%u gid=%u landlock=%u "
+	    "seccomp=%s\n", name, c->uid, c->gid, c->landlock,
+	    c->seccomp < sizeof(sc) / sizeof(sc[0]) ? sc[c->seccomp] : "?");
+}
+
 static int
 render(const struct policy *p, struct buf *b, size_t start)
 {
@@ -156,7 +169,10 @@ render(const struct policy *p, struct buf *b, size_t start)
 	    put_str(b, "root", &p->root) == -1 ||
 	    put_str(b, "ipc", &p->ipc_addr) == -1 ||
 	    put_id(b, "ipc/uid", p->ipc_uid, "any") == -1 ||
-	    put_id(b, "ipc/gid", p->ipc_gid, "none") == -1)
+	    put_id(b, "ipc/gid", p->ipc_gid, "none") == -1 ||
+	    put_confine(b, "worker", &p->confine[POLICY_PROC_WORKER]) == -1 ||
+	    put_confine(b, "listener",
+	    &p->confine[POLICY_PROC_LISTENER]) == -1)
 		return -1;
 	if (b->len - start > WIRE_REPLY_TOTAL_MAX) {
 		errno = E2BIG;

@@ -98,6 +98,19 @@ Test(wire, setup_messages_roundtrip)
 	cr_assert_eq(o.err, 22);
 	cr_assert_eq(o.lineno, 2);
 
+	m = (struct wire_msg){ .type = WIRE_HELLO, .uid = 65534, .gid = 7,
+	    .landlock = WIRE_LANDLOCK_MAX, .seccomp = WIRE_SECCOMP_TRAP };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.uid, 65534);
+	cr_assert_eq(o.gid, 7);
+	cr_assert_eq(o.landlock, WIRE_LANDLOCK_MAX);
+	cr_assert_eq(o.seccomp, WIRE_SECCOMP_TRAP);
+	m.landlock = WIRE_LANDLOCK_MAX + 1;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	m.landlock = 1;
+	m.seccomp = WIRE_SECCOMP_TRAP + 1;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+
 	m = (struct wire_msg){ .type = WIRE_SETUP_DONE };
 	roundtrip(&m, &b);
 	m = (struct wire_msg){ .type = WIRE_READY };
@@ -183,8 +196,8 @@ Test(wire, wrong_types_are_refused)
 	static const uint8_t str_line[] = { 0x96, 1, 1, 0, 0, 1, 0xa1, 'a' };
 	/* Negative fixint as id. */
 	static const uint8_t neg_id[] = { 0x96, 1, 0xff, 0, 0, 1, 0xc4, 0 };
-	/* Unknown type 7, type 0, map instead of array. */
-	static const uint8_t type7[] = { 0x91, 7 };
+	/* Unknown type 8, type 0, map instead of array. */
+	static const uint8_t type7[] = { 0x91, 8 };
 	static const uint8_t type0[] = { 0x91, 0 };
 	static const uint8_t map[] = { 0x81, 1, 1 };
 	/* READY with an extra field; REPLY with too few. */
@@ -201,13 +214,16 @@ Test(wire, wrong_types_are_refused)
 	/* SETUP_ERROR with errno 0 and with errno 4096. */
 	static const uint8_t err0[] = { 0x94, 6, 0xc4, 0, 1, 0 };
 	static const uint8_t errbig[] = { 0x94, 6, 0xc4, 0, 1, 0xcd, 0x10, 0 };
+	/* HELLO with a Landlock ABI of 256 and a seccomp state of 3. */
+	static const uint8_t hello_abi[] = { 0x95, 7, 1, 1, 0xcd, 1, 0, 1 };
+	static const uint8_t hello_sc[] = { 0x95, 7, 1, 1, 7, 3 };
 	/* Truncated inside a declared body. */
 	static const uint8_t trunc[] = { 0x96, 1, 0xcf, 0, 0 };
 
 	expect_bad(str_uid, sizeof(str_uid), "bin uid");
 	expect_bad(str_line, sizeof(str_line), "str line");
 	expect_bad(neg_id, sizeof(neg_id), "negative id");
-	expect_bad(type7, sizeof(type7), "type 7");
+	expect_bad(type7, sizeof(type7), "type 8");
 	expect_bad(type0, sizeof(type0), "type 0");
 	expect_bad(map, sizeof(map), "map");
 	expect_bad(ready2, sizeof(ready2), "READY arity");
@@ -219,6 +235,8 @@ Test(wire, wrong_types_are_refused)
 	expect_bad(pidbig, sizeof(pidbig), "pid > INT32_MAX");
 	expect_bad(err0, sizeof(err0), "errno 0");
 	expect_bad(errbig, sizeof(errbig), "errno 4096");
+	expect_bad(hello_abi, sizeof(hello_abi), "HELLO landlock 256");
+	expect_bad(hello_sc, sizeof(hello_sc), "HELLO seccomp 3");
 	expect_bad(trunc, sizeof(trunc), "truncated");
 }
 

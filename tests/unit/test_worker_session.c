@@ -118,8 +118,21 @@ fake_status(struct fake *f)
 	return st;
 }
 
+/* SETUP_DONE, READY, then the listener's HELLO: requests may follow. */
 static void
 fake_ready(struct fake *f)
+{
+	struct wire_msg m = { .type = WIRE_SETUP_DONE };
+	struct wire_msg h = { .type = WIRE_HELLO, .uid = 65534, .gid = 65534,
+	    .landlock = 7, .seccomp = WIRE_SECCOMP_KILL };
+
+	fake_send(f, &m);
+	cr_assert_eq(fake_recv(f).type, WIRE_READY);
+	fake_send(f, &h);
+}
+
+static void
+fake_setup_done(struct fake *f)
 {
 	struct wire_msg m = { .type = WIRE_SETUP_DONE };
 
@@ -292,4 +305,50 @@ Test(worker_session, request_ids_must_increase)
 	fake_line(&f, WIRE_REQUEST, 5, "sandbox/read:off");
 	st = fake_status(&f);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+}
+
+Test(worker_session, request_before_hello_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
+	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+	struct fake f;
+	int	 st;
+
+	wire_encode(&b, &m);
+	fake_start(&f);
+	fake_setup_done(&f);
+	fake_send_raw(&f, b.data, b.len);
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+	buf_free(&b);
+}
+
+Test(worker_session, second_hello_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_HELLO, .uid = 1, .gid = 1 };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+/* The listener's HELLO and the worker's own confinement show in stats. */
+Test(worker_session, stats_shows_how_the_listener_is_confined)
+{
+	struct fake f;
+	struct wire_msg m;
+	const char *want = "confine/listener: uid=65534 gid=65534 landlock=7 "
+	    "seccomp=kill\n";
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 1, "stats");
+	m = fake_recv(&f);
+	cr_assert_eq(m.type, WIRE_REPLY);
+	cr_assert_geq(m.data_len, strlen(want));
+	cr_assert_arr_eq(m.data + m.data_len - strlen(want), want,
+	    strlen(want), "%.*s", (int)m.data_len, m.data);
+	fake_status(&f);
 }

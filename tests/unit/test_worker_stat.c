@@ -93,6 +93,29 @@ Test(worker_stat, profile_ipc_lines_do_not_override_the_bound_socket)
 	policy_free(p);
 }
 
+Test(worker_stat, stats_shows_each_process_confinement)
+{
+	struct policy *p = tw_new();
+	char	*s;
+
+	policy_set_confine(p, POLICY_PROC_WORKER, 65534, 65533, 7, 1);
+	policy_set_confine(p, POLICY_PROC_LISTENER, 1000, 1000, 0, 2);
+	s = stats(p);
+	cr_assert_not_null(strstr(s, "\nconfine/worker: uid=65534 gid=65533 "
+	    "landlock=7 seccomp=kill\nconfine/listener: uid=1000 gid=1000 "
+	    "landlock=0 seccomp=trap\n"), "%s", s);
+	free(s);
+	/* Not policy: reset keeps it, and stat's frozen schema has none. */
+	tw_ok(p, "reset", IPC);
+	s = stats(p);
+	cr_assert_not_null(strstr(s, "confine/worker: uid=65534"));
+	free(s);
+	s = tw_stat(p);
+	cr_assert_null(strstr(s, "confine"));
+	free(s);
+	policy_free(p);
+}
+
 Test(worker_stat, set_ipc_refuses_bad_values_and_keeps_the_old)
 {
 	struct policy *p = tw_new();
@@ -164,14 +187,17 @@ Test(worker_stat, stats_text_one_line_per_setting)
 	    "root: unset\n"
 	    "ipc: @privconf\n"
 	    "ipc/uid: 1000\n"
-	    "ipc/gid: none\n"), "%s", s);
+	    "ipc/gid: none\n"
+	    "confine/worker: unknown\n"
+	    "confine/listener: unknown\n"), "%s", s);
 	for (q = s; *q != '\0'; q++)
 		if (*q == '\n')
 			lines++;
 	/* api, lock, 2 x categories, rules + 4, 2 ioctl, 3 limits, trace
-	 * options and force_umask, setuid, setgid, 2 names, root, 3 ipc. */
+	 * options and force_umask, setuid, setgid, 2 names, root, 3 ipc,
+	 * 2 confine. */
 	want = 2 + 2 * POLICY_CAT_COUNT + 1 + 4 + 2 + 3 +
-	    POLICY_TRACE_COUNT + 1 + 2 + 2 + 1 + 3;
+	    POLICY_TRACE_COUNT + 1 + 2 + 2 + 1 + 3 + 2;
 	cr_assert_eq(lines, want, "%zu lines, want %zu", lines, want);
 	cr_assert_eq(s[strlen(s) - 1], '\n');
 	free(s);
