@@ -92,7 +92,10 @@ static const struct seccomp_rule base_rules[] = {
 	/* ASan and UBSan unset their signal stack in _exit(). */
 	SECCOMP_ALLOW(sigaltstack),
 #endif
+};
 
+/* The file system probes, refused with EACCES (see above). */
+static const struct seccomp_rule probe_rules[] = {
 	SECCOMP_REFUSE(open, EACCES),
 	SECCOMP_REFUSE(openat, EACCES),
 	SECCOMP_REFUSE(openat2, EACCES),
@@ -109,6 +112,13 @@ static const struct seccomp_rule base_rules[] = {
 	SECCOMP_REFUSE(faccessat2, EACCES),
 	SECCOMP_REFUSE(readlink, EACCES),
 	SECCOMP_REFUSE(readlinkat, EACCES),
+};
+
+const struct seccomp_table confine_base_table = {
+	base_rules, sizeof(base_rules) / sizeof(base_rules[0])
+};
+const struct seccomp_table confine_probe_table = {
+	probe_rules, sizeof(probe_rules) / sizeof(probe_rules[0])
 };
 
 void
@@ -272,12 +282,14 @@ enter_chroot(const char *dir)
 }
 
 /* While still root: nothing exec'd later could gain a capability back. */
-static void
-drop_bounding_set(void)
+void
+confine_drop_bounding(uint64_t keep)
 {
 	int	 cap;
 
 	for (cap = 0; cap < 64; cap++) {
+		if (keep & ((uint64_t)1 << cap))
+			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
 			continue;
 		if (errno == EINVAL)
@@ -318,12 +330,13 @@ drop_ids(uid_t uid, gid_t gid)
 }
 
 /*
- * Empty effective, permitted and inheritable sets, and no ambient
- * capability: a non-root start may carry some (a service manager's
- * AmbientCapabilities); after setresuid from root they are gone already.
+ * Effective and permitted sets of only keep, an empty inheritable set,
+ * and no ambient capability: a non-root start may carry some (a service
+ * manager's AmbientCapabilities); after setresuid from root they are gone
+ * already.
  */
-static void
-drop_caps(void)
+void
+confine_drop_caps(uint64_t keep)
 {
 	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[2];
@@ -335,6 +348,8 @@ drop_caps(void)
 	memset(data, 0, sizeof(data));
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
 	hdr.pid = 0;
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
 	if (syscall(SYS_capset, &hdr, data) == -1)
 		fatal("capset");
 }
@@ -379,8 +394,8 @@ set_limits(bool no_file_size)
 	return rl.rlim_cur;
 }
 
-static bool
-seccomp_debug_wanted(void)
+bool
+confine_seccomp_debug(void)
 {
 	const char *v = getenv("PRIVCONF_SECCOMP_DEBUG");
 
@@ -391,7 +406,7 @@ void
 confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 {
 	struct seccomp_fds fds;
-	struct seccomp_table tables[2];
+	struct seccomp_table tables[3];
 	pid_t	 ppid = getppid();
 	bool	 want_drop;
 	rlim_t	 nofile;
@@ -422,7 +437,7 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 		if (unshare(p->unshare_flags) == -1)
 			fatal("unshare");
 		enter_chroot(o->chroot_dir);
-		drop_bounding_set();
+		confine_drop_bounding(0);
 		drop_ids(o->run_uid, (gid_t)o->run_gid);
 		/* The credential change cleared PDEATHSIG. */
 		arm_pdeathsig(ppid);
@@ -432,7 +447,7 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 		    "and --chroot");
 
 	/* 4. No capability left. */
-	drop_caps();
+	confine_drop_caps(0);
 
 	/* 5. Resource limits. */
 	nofile = set_limits(p->no_file_size);
@@ -475,15 +490,15 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 	}
 	report.uid = getuid();
 	report.gid = getgid();
-	report.seccomp_debug = seccomp_debug_wanted();
+	report.seccomp_debug = confine_seccomp_debug();
 #ifdef CONFINE_SANITIZER
 	lsan_off = 1;
 #endif
-	tables[0].rules = base_rules;
-	tables[0].n = sizeof(base_rules) / sizeof(base_rules[0]);
-	tables[1].rules = p->rules;
-	tables[1].n = p->nrules;
-	if (seccomp_load_rules(p->proc, tables, 2, &fds,
+	tables[0] = confine_base_table;
+	tables[1] = confine_probe_table;
+	tables[2].rules = p->rules;
+	tables[2].n = p->nrules;
+	if (seccomp_load_rules(p->proc, tables, 3, &fds,
 	    report.seccomp_debug) == -1)
 		fatal("seccomp");
 	report.seccomp = true;

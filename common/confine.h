@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/seccomp.h"
@@ -85,6 +86,23 @@ void	confine_opts_init(struct confine_opts *, enum confine_proc);
 /* All the steps above; returns confined, or does not return (exit 1). */
 void	confine_apply(const struct confine_opts *,
 	    const struct confine_profile *);
+
+/*
+ * The capability steps on their own, for privconfd, which keeps one
+ * (CAP_KILL) to signal its children: keep is a mask of 1 << CAP_*.
+ */
+void	confine_drop_bounding(uint64_t keep);
+void	confine_drop_caps(uint64_t keep);
+
+/*
+ * The seccomp rows every privconf process shares: stderr, memory, the
+ * clock, leaving (base); and the file system probes refused with EACCES
+ * instead of killing (probe).  privconfd uses base with its own rows.
+ */
+extern const struct seccomp_table confine_base_table;
+extern const struct seccomp_table confine_probe_table;
+/* PRIVCONF_SECCOMP_DEBUG=1 is set: trap and log instead of killing. */
+bool	confine_seccomp_debug(void);
 
 /* The report of the last confine_apply() of this process. */
 void	confine_get_report(struct confine_report *);

@@ -90,12 +90,22 @@ landlock_attr_size(int abi)
 	return sizeof(struct landlock_attr);
 }
 
+/* The kernel's struct landlock_path_beneath_attr (packed, 12 bytes). */
+struct landlock_beneath {
+	uint64_t	allowed_access;
+	int32_t		parent_fd;
+} __attribute__((packed));
+#define LANDLOCK_RULE_PATH_BENEATH	1
+
 int
-landlock_restrict_all(bool allow_weak)
+landlock_restrict(bool allow_weak, uint64_t scoped,
+    const struct landlock_grant *grants, size_t ngrants)
 {
 	struct landlock_attr attr;
+	struct landlock_beneath rule;
 	long	 r;
 	int	 abi, fd, saved;
+	size_t	 i;
 
 	r = syscall(LANDLOCK_NR_CREATE_RULESET, NULL, (size_t)0,
 	    (uint32_t)LANDLOCK_CREATE_VERSION);
@@ -113,20 +123,36 @@ landlock_restrict_all(bool allow_weak)
 
 	attr.handled_access_fs = landlock_fs_rights(abi);
 	attr.handled_access_net = landlock_net_rights(abi);
-	attr.scoped = landlock_scoped(abi);
+	attr.scoped = landlock_scoped(abi) & scoped;
 	r = syscall(LANDLOCK_NR_CREATE_RULESET, &attr, landlock_attr_size(abi),
 	    (uint32_t)0);
 	if (r < 0)
 		return -1;
 	fd = (int)r;
 
-	/* No landlock_add_rule(): every handled access is denied. */
-	if (syscall(LANDLOCK_NR_RESTRICT_SELF, fd, (uint32_t)0) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
+	for (i = 0; i < ngrants; i++) {
+		rule.allowed_access = grants[i].access &
+		    attr.handled_access_fs;
+		rule.parent_fd = grants[i].dirfd;
+		if (syscall(LANDLOCK_NR_ADD_RULE, fd,
+		    LANDLOCK_RULE_PATH_BENEATH, &rule, (uint32_t)0) == -1)
+			goto fail;
 	}
+	if (syscall(LANDLOCK_NR_RESTRICT_SELF, fd, (uint32_t)0) == -1)
+		goto fail;
 	close(fd);
 	return abi;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+landlock_restrict_all(bool allow_weak)
+{
+	/* No rule: every handled access is denied. */
+	return landlock_restrict(allow_weak, LANDLOCK_SCOPED_ABSTRACT_UNIX |
+	    LANDLOCK_SCOPED_SIGNAL, NULL, 0);
 }

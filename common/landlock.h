@@ -95,4 +95,17 @@ size_t	 landlock_attr_size(int abi);	/* 0 for abi < 1 */
  */
 int	landlock_restrict_all(bool allow_weak);
 
+/*
+ * The same with some rights granted beneath some directories (an O_PATH
+ * fd each), and only the scopes of scoped (LANDLOCK_SCOPED_*) that the
+ * ABI knows.  privconfd uses it to keep only the right to remove its own
+ * socket and empty root, and to signal the children it started before.
+ */
+struct landlock_grant {
+	int		dirfd;
+	uint64_t	access;		/* LANDLOCK_FS_* */
+};
+int	landlock_restrict(bool allow_weak, uint64_t scoped,
+	    const struct landlock_grant *, size_t ngrants);
+
 #endif

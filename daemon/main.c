@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "daemon/bind.h"
 #include "daemon/childargv.h"
+#include "daemon/confine.h"
 #include "daemon/detach.h"
 #include "common/ipcaddr.h"
 #include "daemon/options.h"
@@ -209,6 +210,8 @@ main(int argc, char *argv[])
 	log_info("serving %s: worker pid %ld, listener pid %ld", conf.addr,
 	    (long)worker.pid, (long)listener.pid);
 	detach_done();
+	daemon_confine(&sv, bound.have_path ? bound.path : NULL,
+	    conf.runas ? ra.root : NULL, o.allow_weak_sandbox);
 
 	exit(supervise_run(&sv));
 }

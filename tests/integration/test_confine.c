@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/landlock.h"
 #include "common/wire.h"
 #include "tests/integration/harness.h"
 
@@ -484,4 +485,60 @@ Test(confine, worker_dies_on_string_where_an_integer_belongs)
 	fake_to_requests(&f);
 	fake_send(&f, frame, sizeof(frame));
 	fake_expect_death(&f);
+}
+
+/* privconfd's own confine log line, for seccomp mode "kill" or "trap". */
+static char *
+daemon_confine_line(const char *mode)
+{
+	int	 abi = landlock_abi();
+
+	return h_printf("privconfd: op=confine landlock=%d seccomp=%s caps=%s",
+	    abi > LANDLOCK_ABI_KNOWN ? LANDLOCK_ABI_KNOWN : abi, mode,
+	    h_is_root() ? "kill" : "none");
+}
+
+/*
+ * privconfd itself, once both children run, keeps only what it needs to
+ * reap, signal and clean up: no_new_privs, seccomp, and as root no
+ * capability but CAP_KILL.  It still does all three afterwards.
+ */
+Test(confine, privconfd_gives_up_what_it_no_longer_needs)
+{
+	const char *caps = h_is_root() ? "0000000000000020" :
+	    "0000000000000000";
+	char	*line = daemon_confine_line("kill");
+
+	h_start(&d, NULL);
+	/* It confines itself right after the listener starts: wait for it. */
+	h_wait_log_line(&d, line);
+	free(line);
+	assert_field(d.pid, "NoNewPrivs", "1");
+	assert_field(d.pid, "Seccomp", "2");
+	assert_field(d.pid, "CapEff", caps);
+	assert_field(d.pid, "CapPrm", caps);
+	assert_field(d.pid, "CapBnd", h_is_root() ? caps : status_field(d.pid,
+	    "CapBnd"));
+	/* Signal and reap (SIGTERM), remove the socket and the empty root. */
+	cr_assert_eq(h_stop(&d), 0);
+	cr_assert(access(d.path, F_OK) == -1 && errno == ENOENT);
+	cr_assert_null(strstr(h_log(&d), "cannot remove"), "%s", h_log(&d));
+}
+
+/* The debug switch reaches all three processes and shows in stats. */
+Test(confine, seccomp_debug_switch_traps_instead_of_killing)
+{
+	struct h_bytes	 b;
+
+	cr_assert_eq(setenv("PRIVCONF_SECCOMP_DEBUG", "1", 1), 0);
+	h_start(&d, NULL);
+	unsetenv("PRIVCONF_SECCOMP_DEBUG");
+	h_request(d.addr, "stats\n", 6, &b);
+	cr_assert_not_null(strstr(b.p, "\nconfine/worker: "), "%s", b.p);
+	cr_assert_null(strstr(b.p, "seccomp=kill"), "%s", b.p);
+	cr_assert_not_null(strstr(strstr(b.p, "\nconfine/listener: "),
+	    " seccomp=trap\n"), "%s", b.p);
+	h_wait_log_line(&d, daemon_confine_line("trap"));
+	h_bytes_free(&b);
+	cr_assert_eq(h_stop(&d), 0);
 }

@@ -400,3 +400,58 @@ T(other_landlock_errors_fail_even_when_weak_is_allowed)
 {
 	assert_exit(run(false, body_other_error), EINVAL);
 }
+
+/*
+ * landlock_restrict() with grants, as privconfd uses it: removing a file
+ * beneath the granted directory works, removing one elsewhere and
+ * creating one even there are refused.
+ */
+T(grant_allows_only_the_removal_beneath_its_directory)
+{
+	char	 yes[] = "/tmp/privconf-ll-yes.XXXXXX";
+	char	 no[] = "/tmp/privconf-ll-no.XXXXXX";
+	char	*a, *b, *c;
+	pid_t	 pid;
+	int	 st, fd;
+
+	need_abi(1);
+	cr_assert_not_null(mkdtemp(yes));
+	cr_assert_not_null(mkdtemp(no));
+	cr_assert(asprintf(&a, "%s/sock", yes) > 0);
+	cr_assert(asprintf(&b, "%s/sock", no) > 0);
+	cr_assert(asprintf(&c, "%s/new", yes) > 0);
+	cr_assert((fd = open(a, O_CREAT | O_WRONLY, 0600)) != -1);
+	close(fd);
+	cr_assert((fd = open(b, O_CREAT | O_WRONLY, 0600)) != -1);
+	close(fd);
+
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct landlock_grant g;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+			_exit(EXIT_NO_STEP);
+		g.dirfd = open(yes, O_PATH | O_DIRECTORY);
+		g.access = LANDLOCK_FS_REMOVE_FILE;
+		if (landlock_restrict(false, 0, &g, 1) < 1)
+			_exit(EXIT_NO_STEP);
+		if (unlink(b) != -1 || errno != EACCES)
+			_exit(10);
+		if (open(c, O_CREAT | O_WRONLY, 0600) != -1 || errno != EACCES)
+			_exit(11);
+		if (unlink(a) == -1)
+			_exit(12);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	cr_assert(access(a, F_OK) == -1, "the granted removal did not happen");
+	cr_assert(access(b, F_OK) == 0, "the other file was removed");
+	unlink(b);
+	rmdir(yes);
+	rmdir(no);
+	free(a);
+	free(b);
+	free(c);
+}
