@@ -140,7 +140,7 @@ fatalx(const char *fmt, ...)
 }
 
 void
-log_escape(char *dst, size_t n, const char *s, size_t len)
+log_escape(char *dst, size_t n, const char *s, size_t len, bool quoted)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t	 i, o = 0;
@@ -150,7 +150,12 @@ log_escape(char *dst, size_t n, const char *s, size_t len)
 		return;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (c == '\\' || (quoted && c == '"')) {
+			if (o + 2 >= n)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
 			if (o + 1 >= n)
 				break;
 			dst[o++] = (char)c;

@@ -8,6 +8,8 @@
 #define PRIVCONF_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 void	log_init(const char *prefix);	/* "privconf[listener]: ", "privconfd: " */
 void	log_set_verbose(int);
@@ -19,7 +21,12 @@ void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* This process cannot go on: log and exit(1). fatal appends strerror(errno). */
 void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* Copy s into dst (size n) with bytes outside printable ASCII as \xHH. */
-void	log_escape(char *dst, size_t n, const char *s, size_t len);
+/*
+ * Copy s[0..len) into dst (size n, always terminated, cut at a whole
+ * escape): printable ASCII kept, "\\" for a backslash, \" for a quote
+ * when quoted (the text goes between quotes), \xHH for any other byte.
+ */
+void	log_escape(char *dst, size_t n, const char *s, size_t len,
+	    bool quoted);
 
 #endif

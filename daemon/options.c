@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "common/limits.h"
 #include "daemon/options.h"
 
@@ -110,23 +111,7 @@ options_version(FILE *fp)
 int
 options_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	uint64_t	 v = 0;
-	unsigned	 d;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return decimal_parse(s, strlen(s), min, max, out);
 }
 
 int

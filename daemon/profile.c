@@ -17,6 +17,7 @@
 
 #include "common/errtab.h"
 #include "common/limits.h"
+#include "common/log.h"
 #include "daemon/options.h"
 #include "daemon/profile.h"
 
@@ -150,44 +151,12 @@ profile_read(struct profile *p, const char *path, char *err, size_t errlen)
 	return r;
 }
 
-void
-profile_escape(char *dst, size_t n, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t		 i, o = 0;
-	unsigned char	 c;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (o + 1 >= n)
-				break;
-			dst[o++] = (char)c;
-		} else if (c == '\\') {
-			if (o + 2 >= n)
-				break;
-			dst[o++] = '\\';
-			dst[o++] = '\\';
-		} else {
-			if (o + 4 >= n)
-				break;
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 0xf];
-		}
-	}
-	dst[o] = '\0';
-}
-
 static int
 profile_bad(const struct profile_line *l, char *err, size_t errlen)
 {
 	char	 cmd[PROFILE_LINE_MAX * 4 + 1];
 
-	profile_escape(cmd, sizeof(cmd), l->text, l->len);
+	log_escape(cmd, sizeof(cmd), l->text, l->len, false);
 	return profile_fail(err, errlen, "%s:%lu: %s: %s", l->source,
 	    (unsigned long)l->lineno, cmd, errtab_text(EINVAL));
 }

@@ -57,7 +57,4 @@ const struct profile_line *profile_find(const struct profile *p,
 	    const uint8_t *source, size_t source_len, uint32_t lineno);
 void	profile_free(struct profile *p);
 
-/* Escape a command for a message: printable ASCII kept, "\\", else \xHH. */
-void	profile_escape(char *dst, size_t n, const char *s, size_t len);
-
 #endif

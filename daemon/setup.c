@@ -72,12 +72,12 @@ setup_refused(const struct profile *p, const struct wire_msg *m)
 	}
 	l = profile_find(p, m->source, m->source_len, m->lineno);
 	if (l == NULL) {
-		profile_escape(src, sizeof(src), (const char *)m->source,
-		    m->source_len);
+		log_escape(src, sizeof(src), (const char *)m->source,
+		    m->source_len, false);
 		log_warnx("%s:%lu: %s", src, (unsigned long)m->lineno, text);
 		return;
 	}
-	profile_escape(cmd, sizeof(cmd), l->text, l->len);
+	log_escape(cmd, sizeof(cmd), l->text, l->len, false);
 	log_warnx("%s:%lu: %s: %s", l->source, (unsigned long)l->lineno, cmd,
 	    text);
 }

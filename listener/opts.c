@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "common/limits.h"
 #include "listener/opts.h"
 
@@ -44,24 +45,13 @@ static const struct option opts_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Plain decimal in [min, max]: no sign, no blanks, no base prefix. */
 static int
 opts_num(const char *s, unsigned long long min, unsigned long long max,
     unsigned long long *v)
 {
-	unsigned long long x = 0;
-	const char	*p;
+	uint64_t x;
 
-	if (*s == '\0')
-		return -1;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		if (x > (max - (unsigned long long)(*p - '0')) / 10)
-			return -1;
-		x = x * 10 + (unsigned long long)(*p - '0');
-	}
-	if (x < min)
+	if (decimal_parse(s, strlen(s), min, max, &x) == -1)
 		return -1;
 	*v = x;
 	return 0;

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/decimal.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
 #include "worker/confine.h"
@@ -29,18 +31,15 @@ struct worker_args {
 	struct confine_opts co;
 };
 
+/* A uid or gid, or -1 for the keyword none. */
 static int64_t
 parse_id(const char *s, const char *none)
 {
-	char		*end;
-	unsigned long long v;
+	uint64_t v;
 
 	if (strcmp(s, none) == 0)
 		return -1;
-	if (*s < '0' || *s > '9')
-		fatalx("op=args why=\"bad id %s\"", s);
-	v = strtoull(s, &end, 10);
-	if (*end != '\0' || v > UINT32_MAX)
+	if (decimal_parse(s, strlen(s), 0, OPT_ID_MAX, &v) == -1)
 		fatalx("op=args why=\"bad id %s\"", s);
 	return (int64_t)v;
 }

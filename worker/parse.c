@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "worker/cmdtab.h"
 #include "worker/parse.h"
 
@@ -47,22 +48,7 @@ parse_cats(const char *s, size_t len, struct cmd *c)
 int
 parse_u64(const char *s, size_t len, uint64_t *v)
 {
-	uint64_t r = 0;
-	size_t	 i;
-	unsigned d;
-
-	if (len == 0)
-		return EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return EINVAL;
-		d = (unsigned)(s[i] - '0');
-		if (r > (UINT64_MAX - d) / 10)
-			return EINVAL;
-		r = r * 10 + d;
-	}
-	*v = r;
-	return 0;
+	return decimal_parse(s, len, 0, UINT64_MAX, v) == 0 ? 0 : EINVAL;
 }
 
 /* "K" "KB" "KiB" ..., any case: the power of 1024 it names, or -1. */

@@ -84,7 +84,8 @@ log_command(const struct wire_msg *m, const struct cmd_result *res)
 	char	 esc[LOG_LINE_MAX / 2];
 	const char *name;
 
-	log_escape(esc, sizeof(esc), (const char *)m->data, m->data_len);
+	log_escape(esc, sizeof(esc), (const char *)m->data, m->data_len,
+	    true);
 	name = res->err ? errtab_name(res->err) : NULL;
 	log_info("op=cmd uid=%u gid=%u pid=%u cmd=\"%s\" err=%s%s",
 	    m->uid, m->gid, m->pid, esc, name ? name : "0",

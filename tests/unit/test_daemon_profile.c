@@ -325,12 +325,4 @@ Test(daemon_profile, find_matches_source_and_line)
 	    strlen(path) - 1, 3));
 }
 
-Test(daemon_profile, escape_keeps_printable_ascii_only)
-{
-	char	 out[64];
 
-	profile_escape(out, sizeof(out), "a\"b\\c\n\x1b\xc3\xa9", 9);
-	cr_assert_str_eq(out, "a\"b\\\\c\\x0a\\x1b\\xc3\\xa9");
-	profile_escape(out, 6, "abc\ndef", 7);
-	cr_assert_str_eq(out, "abc");
-}
