@@ -52,6 +52,23 @@
 
 /* Exit statuses of a child whose set-up failed before confining. */
 #define CC_EXIT_SETUP	120
+/* Exit status of a forked helper (no criterion there) whose check failed. */
+#define CC_EXIT_HELPER	119
+
+/*
+ * Set in a process the test forks to start a child itself: a failed
+ * cr_assert there would wait forever for criterion's runner to answer,
+ * so checks end that process with CC_EXIT_HELPER instead.
+ */
+static bool	 cc_helper;
+
+#define CC_CHECK(cond) do {						\
+	if (cc_helper) {						\
+		if (!(cond))						\
+			_exit(CC_EXIT_HELPER);				\
+	} else								\
+		cr_assert(cond, "%s: %s", #cond, strerror(errno));	\
+} while (0)
 
 struct cc_cfg {
 	bool	 journal;	/* worker: fd 4 is a journal file */
@@ -119,11 +136,12 @@ cc_child(struct cc *c, const struct cc_cfg *cfg, int peer, int errw, int fd4)
 	on_exit(cc_exit_now, NULL);
 	log_init(c->proc == CONFINE_LISTENER ? "privconf[listener]: " :
 	    "privconf[worker]: ");
+	/* Copies above 5 first, so that no dup2 below clobbers a source. */
 	if ((n = open("/dev/null", O_RDWR)) == -1 ||
-	    (n = fcntl(n, F_DUPFD, 100)) == -1 ||
-	    (p = fcntl(peer, F_DUPFD, 100)) == -1 ||
-	    (e = fcntl(errw, F_DUPFD, 100)) == -1 ||
-	    (fd4 >= 0 && (f = fcntl(fd4, F_DUPFD, 100)) == -1))
+	    (n = fcntl(n, F_DUPFD, 6)) == -1 ||
+	    (p = fcntl(peer, F_DUPFD, 6)) == -1 ||
+	    (e = fcntl(errw, F_DUPFD, 6)) == -1 ||
+	    (fd4 >= 0 && (f = fcntl(fd4, F_DUPFD, 6)) == -1))
 		_exit(CC_EXIT_SETUP);
 	if (dup2(n, 0) == -1 || dup2(n, 1) == -1 || dup2(e, 2) == -1 ||
 	    dup2(p, 3) == -1)
@@ -193,12 +211,11 @@ cc_start(struct cc *c, enum confine_proc proc, const struct cc_cfg *cfg)
 	cc_parent = getpid();
 	if (cc_root()) {
 		strlcpy(c->root, "/tmp/privconf-root-XXXXXX", sizeof(c->root));
-		cr_assert_not_null(mkdtemp(c->root));
-		cr_assert_eq(chmod(c->root, 0755), 0);
+		CC_CHECK(mkdtemp(c->root) != NULL);
+		CC_CHECK(chmod(c->root, 0755) == 0);
 	}
-	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp),
-	    0);
-	cr_assert_eq(pipe2(ep, O_CLOEXEC), 0);
+	CC_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0);
+	CC_CHECK(pipe2(ep, O_CLOEXEC) == 0);
 	if (proc == CONFINE_LISTENER) {
 		/* Bound, listening, SO_PASSCRED: what privconfd hands over. */
 		c->addr.sun_family = AF_UNIX;
@@ -207,22 +224,22 @@ cc_start(struct cc *c, enum confine_proc proc, const struct cc_cfg *cfg)
 		c->addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path)
 		    + 1 + strlen(c->addr.sun_path + 1));
 		lsn = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		cr_assert_geq(lsn, 0);
-		cr_assert_eq(setsockopt(lsn, SOL_SOCKET, SO_PASSCRED, &one,
-		    sizeof(one)), 0);
-		cr_assert_eq(bind(lsn, (struct sockaddr *)&c->addr,
-		    c->addrlen), 0);
-		cr_assert_eq(listen(lsn, 8), 0);
+		CC_CHECK(lsn >= 0);
+		CC_CHECK(setsockopt(lsn, SOL_SOCKET, SO_PASSCRED, &one,
+		    sizeof(one)) == 0);
+		CC_CHECK(bind(lsn, (struct sockaddr *)&c->addr, c->addrlen)
+		    == 0);
+		CC_CHECK(listen(lsn, 8) == 0);
 		fd4 = lsn;
 	} else if (cfg->journal) {
 		c->journal = mkostemp(tmpl, O_CLOEXEC | O_APPEND);
-		cr_assert_geq(c->journal, 0);
-		cr_assert_eq(unlink(tmpl), 0);
+		CC_CHECK(c->journal >= 0);
+		CC_CHECK(unlink(tmpl) == 0);
 		fd4 = c->journal;
 	}
 
 	c->pid = fork();
-	cr_assert_geq(c->pid, 0);
+	CC_CHECK(c->pid >= 0);
 	if (c->pid == 0)
 		cc_child(c, cfg, sp[1], ep[1], fd4);
 	close(sp[1]);
@@ -325,6 +342,8 @@ cc_read(struct cc *c, char *buf, size_t n)
 		r = read(c->peer, buf + got, n - got);
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (cc_helper && r <= 0)
+			_exit(CC_EXIT_HELPER);
 		cr_assert_gt(r, 0, "child closed fd 3 after %zu of %zu bytes",
 		    got, n);
 		got += (size_t)r;

@@ -604,7 +604,7 @@ T(only_owned_fds_stay_open)
 		cr_skip_test("needs root to read a non-dumpable /proc/PID/fd");
 	/*
 	 * The child inherits criterion's fds and keeps the copies it made
-	 * at 100 and up while setting fds 0-4: confine closes them all.
+	 * above 5 while setting fds 0-4: confine closes them all.
 	 */
 	cc_start(&c, CONFINE_LISTENER, &cfg);
 	cc_read(&c, &b, 1);
@@ -819,6 +819,7 @@ T(dies_when_its_parent_dies)
 	    .body = body_block_forever };
 	char	 root[sizeof(c.root)] = "", b;
 	int	 life[2], info[2], st;
+	ssize_t	 n;
 	pid_t	 p;
 
 	cr_assert_eq(pipe2(life, O_CLOEXEC), 0);
@@ -828,6 +829,7 @@ T(dies_when_its_parent_dies)
 	cr_assert_geq(p, 0);
 	if (p == 0) {
 		/* The middle process: starts the listener, then dies. */
+		cc_helper = true;
 		cc_start(&c, CONFINE_LISTENER, &cfg);
 		close(life[1]);
 		cc_read(&c, &b, 1);
@@ -838,9 +840,11 @@ T(dies_when_its_parent_dies)
 	}
 	close(life[1]);
 	close(info[1]);
-	cr_assert_eq(read(info[0], root, sizeof(root)), (ssize_t)sizeof(root));
+	n = read(info[0], root, sizeof(root));
 	cr_assert_eq(waitpid(p, &st, 0), p);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "middle process: status %#x", st);
+	cr_assert_eq(n, (ssize_t)sizeof(root));
 	/* Blocks until the confined listener is gone. */
 	cr_assert_eq(read(life[0], &b, 1), 0);
 	close(life[0]);
