@@ -394,6 +394,14 @@ set_limits(bool no_file_size)
 	return rl.rlim_cur;
 }
 
+void
+confine_quiet_sanitizer(void)
+{
+#ifdef CONFINE_SANITIZER
+	lsan_off = 1;
+#endif
+}
+
 bool
 confine_seccomp_debug(void)
 {
@@ -491,9 +499,7 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 	report.uid = getuid();
 	report.gid = getgid();
 	report.seccomp_debug = confine_seccomp_debug();
-#ifdef CONFINE_SANITIZER
-	lsan_off = 1;
-#endif
+	confine_quiet_sanitizer();
 	tables[0] = confine_base_table;
 	tables[1] = confine_probe_table;
 	tables[2].rules = p->rules;

@@ -101,6 +101,12 @@ void	confine_drop_caps(uint64_t keep);
  */
 extern const struct seccomp_table confine_base_table;
 extern const struct seccomp_table confine_probe_table;
+/*
+ * Call right before loading a seccomp filter: in a sanitizer build, turn
+ * LeakSanitizer's exit check off (it would ptrace the process and be
+ * killed); a no-op otherwise.
+ */
+void	confine_quiet_sanitizer(void);
 /* PRIVCONF_SECCOMP_DEBUG=1 is set: trap and log instead of killing. */
 bool	confine_seccomp_debug(void);
 

@@ -148,6 +148,7 @@ daemon_confine(const struct supervisor *sv, const char *sock_path,
 	tables[0] = confine_base_table;
 	tables[1].rules = rows;
 	tables[1].n = daemon_rows(sv, rows);
+	confine_quiet_sanitizer();
 	if (seccomp_load_rules("privconfd", tables, 2, &fds, debug) == -1)
 		fatal("op=confine seccomp");
 	log_info("op=confine landlock=%d seccomp=%s caps=%s", abi,
