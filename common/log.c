@@ -37,12 +37,13 @@ log_verbose(void)
 	return log_verb;
 }
 
+/* Format and write one line; errno is the same afterwards. */
 static void
 log_emit(int errnum, const char *fmt, va_list ap)
 {
 	char	 line[LOG_LINE_MAX];
 	size_t	 n;
-	int	 r;
+	int	 r, saved = errno;
 	ssize_t	 w;
 
 	r = snprintf(line, sizeof(line), "%s", log_prefix);
@@ -64,78 +65,54 @@ log_emit(int errnum, const char *fmt, va_list ap)
 	do
 		w = write(STDERR_FILENO, line, n);
 	while (w == -1 && errno == EINTR);
+	errno = saved;
 }
+
+/* One variadic wrapper: log_emit(errnum, fmt, ...) from a function. */
+#define LOG_VA(errnum, fmt) do {			\
+	va_list	 ap;					\
+							\
+	va_start(ap, fmt);				\
+	log_emit((errnum), (fmt), ap);			\
+	va_end(ap);					\
+} while (0)
 
 void
 log_info(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
-
-	va_start(ap, fmt);
-	log_emit(0, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	LOG_VA(0, fmt);
 }
 
 void
 log_debug(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
-
-	if (!log_verb)
-		return;
-	va_start(ap, fmt);
-	log_emit(0, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	if (log_verb)
+		LOG_VA(0, fmt);
 }
 
 void
 log_warn(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
-
-	va_start(ap, fmt);
-	log_emit(saved, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	LOG_VA(errno, fmt);
 }
 
 void
 log_warnx(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
-
-	va_start(ap, fmt);
-	log_emit(0, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	LOG_VA(0, fmt);
 }
 
 void
 fatal(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
-
-	va_start(ap, fmt);
-	log_emit(saved, fmt, ap);
-	va_end(ap);
+	LOG_VA(errno, fmt);
 	exit(1);
 }
 
 void
 fatalx(const char *fmt, ...)
 {
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_emit(0, fmt, ap);
-	va_end(ap);
+	LOG_VA(0, fmt);
 	exit(1);
 }
 

@@ -61,73 +61,7 @@ confine_line(const char *root)
 
 /* ---- What a taken-over listener tries. ---- */
 
-T(open_etc_passwd_fails_eacces)
-{
-	run_expect_exit(cc_body_open_passwd, EACCES);
-}
-
-T(create_file_fails_eacces)
-{
-	run_expect_exit(cc_body_open_create, EACCES);
-}
-
-T(stat_probe_fails_eacces)
-{
-	run_expect_exit(cc_body_stat, EACCES);
-}
-
-T(execve_is_killed)
-{
-	run_expect_signal(cc_body_execve, SIGSYS);
-}
-
-T(fork_is_killed)
-{
-	run_expect_signal(cc_body_fork, SIGSYS);
-}
-
-T(inet_socket_is_killed)
-{
-	run_expect_signal(cc_body_socket_inet, SIGSYS);
-}
-
-T(ptrace_is_killed)
-{
-	run_expect_signal(cc_body_ptrace, SIGSYS);
-}
-
-T(kill_of_parent_is_killed)
-{
-	run_expect_signal(cc_body_kill_parent, SIGSYS);
-}
-
-T(executable_mmap_is_killed)
-{
-	run_expect_signal(cc_body_mmap_exec, SIGSYS);
-}
-
-T(mprotect_to_executable_is_killed)
-{
-	run_expect_signal(cc_body_mprotect_exec, SIGSYS);
-}
-
-T(malloc_still_works)
-{
-	run_expect_exit(cc_body_malloc_large, 0);
-}
-
-T(setuid_root_is_killed)
-{
-	run_expect_signal(cc_body_setuid_root, SIGSYS);
-}
-
-T(connect_to_outside_abstract_socket_is_killed)
-{
-	int	 s = cc_outside_listener();
-
-	run_expect_signal(cc_body_connect_abstract, SIGSYS);
-	close(s);
-}
+#include "tests/unit/confine_attacks.h"
 
 /* Logging goes to fd 2; fd 1 is /dev/null and nothing writes there. */
 T(write_to_stdout_is_killed)
