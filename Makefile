@@ -7,7 +7,8 @@
 CC	?= cc
 B	:= build
 PKGS	:= libseccomp libbsd-overlay msgpack
-DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang mandoc
+DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang \
+	    libclang-rt-14-dev mandoc
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
@@ -51,7 +52,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 INTEG_BINS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
 BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check unit integration run deps clean bench lint-man
+.PHONY: all check unit integration run deps clean bench lint-man fuzz-smoke
 all: $(BINS)
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
@@ -118,12 +119,16 @@ unit: $(UNIT_BINS)
 	@sh tests/run.sh $(UNIT_BINS)
 integration: $(BINS) $(INTEG_BINS)
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" sh tests/run.sh -- $(INTEG_BINS)
+# libFuzzer targets (clang), each over its corpus and a fixed-seed run.
+fuzz-smoke:
+	@sh tests/fuzz/build.sh smoke
+
 lint-man:
 	@set -e; for m in $(wildcard docs/*.[1-8]); do mandoc -T lint -W warning $$m; done
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
-	@$(MAKE) --no-print-directory lint-man
+	@$(MAKE) --no-print-directory lint-man fuzz-smoke
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" \
 	    sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
 

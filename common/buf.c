@@ -82,6 +82,13 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Once the consumed front is at least as large as what is left, slide
+ * the rest down: the memmove costs no more than the bytes consumed, and
+ * a buffer that is never quite empty (a pending partial line, a client
+ * that never reads its last byte) stays bounded by what it holds, not by
+ * all it ever held.
+ */
 void
 buf_consume(struct buf *b, size_t n)
 {
@@ -90,6 +97,8 @@ buf_consume(struct buf *b, size_t n)
 		return;
 	}
 	b->off += n;
+	if (b->off >= b->len - b->off)
+		buf_compact(b);
 }
 
 void

@@ -24,7 +24,11 @@ int	buf_append(struct buf *, const void *, size_t);
 int	buf_appendstr(struct buf *, const char *);
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Drop n unread bytes from the front. */
+/*
+ * Drop n unread bytes from the front.  It may move the unread bytes to
+ * the start: pointers into the buffer are stale after it (appending never
+ * moves anything).
+ */
 void	buf_consume(struct buf *, size_t n);
 /* Move unread bytes to the start so the tail has room. */
 void	buf_compact(struct buf *);

@@ -47,3 +47,24 @@ Test(buf, overflowing_reserve_fails_cleanly)
 	cr_assert_eq(b.len, 1);
 	buf_free(&b);
 }
+
+/* A buffer never quite emptied stays bounded by what it holds. */
+Test(buf, never_empty_buffer_stays_bounded)
+{
+	struct buf b = BUF_INIT;
+	char	 chunk[101];
+	int	 i;
+
+	memset(chunk, '\n', 100);
+	chunk[100] = ' ';
+	for (i = 0; i < 1000; i++) {
+		cr_assert_eq(buf_append(&b, chunk, sizeof(chunk)), 0);
+		/* Consume all but the last byte, as a line reader does. */
+		buf_consume(&b, buf_unread(&b) - 1);
+		cr_assert_eq(buf_unread(&b), 1);
+	}
+	cr_assert_leq(b.len, 2 * sizeof(chunk), "len %zu", b.len);
+	cr_assert_leq(b.cap, 4 * sizeof(chunk) + 256, "cap %zu", b.cap);
+	cr_assert_eq(*buf_head(&b), ' ');
+	buf_free(&b);
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Write the seed corpora of tests/fuzz/corpus/ (run from the top of the
+tree: python3 tests/fuzz/mkcorpus.py).  The files are committed; this
+script only says how each one was made, and remakes them when a harness's
+input format changes."""
+
+import os
+import struct
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def write(harness, name, data):
+    d = os.path.join(TOP, harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# ---- fuzz_wire: frames as common/wire.h describes them. ----
+
+def uint(v):
+    if v < 0x80:
+        return bytes([v])
+    if v < 0x100:
+        return b"\xcc" + bytes([v])
+    if v < 0x10000:
+        return b"\xcd" + struct.pack(">H", v)
+    if v < 0x100000000:
+        return b"\xce" + struct.pack(">I", v)
+    return b"\xcf" + struct.pack(">Q", v)
+
+
+def binv(b):
+    if len(b) < 0x100:
+        return b"\xc4" + bytes([len(b)]) + b
+    if len(b) < 0x10000:
+        return b"\xc5" + struct.pack(">H", len(b)) + b
+    return b"\xc6" + struct.pack(">I", len(b)) + b
+
+
+def frame(*fields):
+    body = bytes([0x90 | len(fields)]) + b"".join(fields)
+    return struct.pack(">I", len(body)) + body
+
+
+def request(i, line, uid=1000, gid=1000, pid=4242):
+    return frame(uint(1), uint(i), uint(uid), uint(gid), uint(pid),
+                 binv(line))
+
+
+def reply(i, body, flags=0):
+    return frame(uint(2), uint(i), uint(flags), binv(body))
+
+
+ACK = b'{"err":0,"msg":"ACK"}\n'
+write("wire", "request", request(1, b"sandbox/read?"))
+write("wire", "reply", reply(1, ACK))
+write("wire", "reply-more", reply(7, b"x" * 300, 2) + reply(7, b"y\n"))
+write("wire", "reply-fatal", reply(9, b"", 1))
+write("wire", "setup", frame(uint(3), binv(b"/etc/privconf.conf"), uint(12),
+                             binv(b"allow/read+/usr/***")) +
+      frame(uint(4)))
+write("wire", "ready", frame(uint(5)))
+write("wire", "setup-error", frame(uint(6), binv(b"p.conf"), uint(3),
+                                   uint(22)))
+write("wire", "hello", frame(uint(7), uint(65534), uint(65534), uint(6),
+                             uint(1)))
+write("wire", "stream", request(1, b"ping") + request(2, b"stat", 0, 0, 1) +
+      reply(1, ACK) + reply(2, b"{}") + request(3, b"lock:on")[:9])
+# Large ids and long bins, in the wider encodings.
+write("wire", "wide", request(2**40, b"/" * 300, 2**32 - 1, 2**31, 2**31 - 1)
+      + reply(2**63, b"z" * 4000))
+
+# ---- fuzz_cmd: a header byte (bit 7: ipc bound; bit i%7: line i over
+# IPC), then lines. ----
+
+write("cmd", "examples", b"\x7f" + b"\n".join([
+    b"sandbox/read:off", b"sandbox/read?", b"sandbox/mem?",
+    b"sandbox/bogus:on", b"default/write,exec:kill", b"allow/read+/usr/***",
+    b"allow/read+usr/***", b"allow/net/connect+loopback!80",
+    b"allow/net/connect+10.1.2.3/8!1024-65535",
+    b"allow/net/connect+127.0.0.1!70000", b"mem/max:1G", b"pid/max:-1",
+    b"name/host:box", b"trace/deny_dotdot:on", b"ioctl/allow+21523",
+    b"stat", b"reset", b"stat"]))
+write("cmd", "profile", b"\x00" + b"\n".join([
+    b"# a profile", b"", b"setuid+1000:65534", b"setgid+100:65534",
+    b"name/host:box", b"name/domain:example.org", b"root:/srv/root",
+    b"ipc:@privconf", b"ipc/uid:1000", b"ipc/gid:100",
+    b"trace/allow_unsafe_ptrace:1", b"trace/force_umask:077",
+    b"sandbox/lock,read:off", b"ioctl/allow+TIOCGWINSZ",
+    b"ioctl/deny+0x5412", b"kill/net/link+route",
+    b"deny/net/bind+@abstract*", b"mem/vm_max:4GiB", b"reset", b"stats"]))
+write("cmd", "drop", b"\xff" + b"\n".join([
+    b"allow/read+/home/***", b"mem/max:1M", b"lock:drop",
+    b"deny/read+/tmp/***", b"allow/read-/home/***", b"allow/read+/etc/**",
+    b"default/read:allow", b"default/read:kill", b"mem/max:2M",
+    b"mem/max:512K", b"sandbox/fs:on", b"sandbox/read:off", b"reset",
+    b"lock:read", b"lock:drop", b"ioctl/deny+FIONBIO", b"stat",
+    b"lock:on", b"stat"]))
+write("cmd", "net", b"\x55" + b"\n".join([
+    b"allow/net/bind,net/connect+local!0-65535", b"deny/all+/**",
+    b"warn/net/sendfd+@x?[a-z]", b"allow/net/connect+::ffff:1.2.3.4/96!22",
+    b"allow/net/connect-local!0-65535", b"allow/net/connect^loopback6!1",
+    b"filter/read,write+/a/\\*b", b"exit/net/link+all"]))
+
+# ---- fuzz_conn: a configuration byte, then operations (fuzz_conn.c). ----
+
+OP_CHUNK, OP_REPEAT, OP_EOF, OP_READ = 0, 5, 6, 7
+OP_ANSWER, OP_DELIVER, OP_HANGUP, OP_TIME = 8, 9, 10, 11
+
+
+def chunk(data, conn=0, cred=0x40):
+    n = len(data)
+    assert 1 <= n <= 4096
+    ln = bytes([n - 1]) if n <= 0xf0 else bytes([0xf0 | (n - 1) >> 8,
+                                                 (n - 1) & 0xff])
+    return bytes([conn << 4 | OP_CHUNK]) + ln + bytes([cred]) + data
+
+
+def answer(count, conn=0, size=8, parts=0, deliver=0):
+    return (bytes([conn << 4 | OP_ANSWER, count - 1]) +
+            bytes([size, parts]) * count + bytes([deliver]))
+
+
+def read(conn=0, amount=0):
+    return bytes([conn << 4 | OP_READ, amount])
+
+
+write("conn", "pipeline", b"\x01" +
+      chunk(b"prompt i\nping\nsandbox/read?\nversion\nstat\n") +
+      answer(2, size=5) + read() + chunk(b"pink\nquit\n") + read())
+write("conn", "noninteractive", b"\x01" + chunk(b"ping\n") + read())
+write("conn", "auth", b"\x01" + chunk(b"stat\n", cred=0x42) + read())
+write("conn", "prompt", b"\x03" +
+      chunk(b"prompt p\n\nallow/read+/usr/***\nprompt x\nprompt\n"
+            b"prompt n\nsandbox/read?\n", cred=0x80 | 3 << 3 | 4) +
+      answer(2, size=0xf3, parts=3, deliver=0x84) + read(amount=0x81) +
+      bytes([OP_DELIVER, 0]) + read())
+# The line reaches IPC_LINE_MAX bytes in its second chunk: RATE.
+write("conn", "rate", b"\x01" + chunk(b"prompt i\nping\n" + b"a" * 4082) +
+      chunk(b"a" * 20 + b"\nping\n") + read())
+write("conn", "two", b"\x41" + chunk(b"prompt i\na\nping\n") +
+      chunk(b"prompt i\nb\n", conn=1, cred=0x41) +
+      answer(1, size=0xf0, parts=1, deliver=0x81) + read() +
+      bytes([1 << 4 | OP_HANGUP]) + answer(1) + read() +
+      bytes([OP_TIME, 200]) + chunk(b"c\n"))
+write("conn", "lock", b"\x01" + chunk(b"prompt i\nallow/read+/x\nlock:on\n"
+                                      b"stat\n") + answer(3) + read())
+write("conn", "split", b"\x09" + chunk(b"prompt i\nsandbox/r") +
+      chunk(b"ead?\nst") + chunk(b"at\n\xff\n") + bytes([OP_REPEAT, 1]) +
+      answer(1) + read(amount=1) + bytes([OP_EOF]) + read())
+
+# ---- Regression seeds: the findings of the first long runs, as small
+# hand-made inputs (the listener kept every byte a never-empty buffer
+# ever held; fixed in common/buf.c's buf_consume). ----
+
+
+def crash(name, data):
+    write("conn", "regress-" + name, data)
+
+
+# One client keeps a blank partial line pending after every chunk.
+crash("conn-input-buffer-grows", b"\x01" + chunk(b"prompt i\n") +
+      chunk(b"\n" * 100 + b" ") + bytes([OP_REPEAT, 99]))
+# The client reads all but one byte of each large reply.
+crash("conn-output-buffer-grows", b"\x01" + chunk(b"prompt i\n") +
+      (chunk(b"x\n") + answer(1, size=0xff) + read(amount=0x81)) * 4)
+# The worker's stream reaches the listener in reads that end mid-frame.
+crash("conn-link-buffer-grows", b"\x01" + chunk(b"prompt i\n" + b"a\n" * 8) +
+      answer(8, size=0xff, deliver=0xff) + bytes([OP_DELIVER, 0xff]) * 12)
