@@ -31,13 +31,13 @@ struct worker_args {
 	struct confine_opts co;
 };
 
-/* A uid or gid, or -1 for the keyword none. */
+/* A uid or gid, or -1 for the keyword none (NULL: a number is required). */
 static int64_t
 parse_id(const char *s, const char *none)
 {
 	uint64_t v;
 
-	if (strcmp(s, none) == 0)
+	if (none != NULL && strcmp(s, none) == 0)
 		return -1;
 	if (decimal_parse(s, strlen(s), 0, OPT_ID_MAX, &v) == -1)
 		fatalx("op=args why=\"bad id %s\"", s);
@@ -79,10 +79,10 @@ parse_args(int argc, char **argv, struct worker_args *a)
 			a->ipc_gid = parse_id(optarg, "none");
 			break;
 		case O_RUID:
-			a->co.run_uid = (uid_t)parse_id(optarg, "");
+			a->co.run_uid = (uid_t)parse_id(optarg, NULL);
 			break;
 		case O_RGID:
-			a->co.run_gid = (gid_t)parse_id(optarg, "");
+			a->co.run_gid = (gid_t)parse_id(optarg, NULL);
 			break;
 		case O_CHROOT:
 			a->co.chroot_dir = optarg;

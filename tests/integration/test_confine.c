@@ -542,3 +542,40 @@ Test(confine, seccomp_debug_switch_traps_instead_of_killing)
 	h_bytes_free(&b);
 	cr_assert_eq(h_stop(&d), 0);
 }
+
+/* Run-as ids are numbers: an empty one is refused, never taken as "none". */
+Test(confine, worker_refuses_an_empty_run_id)
+{
+	char	*exe = h_printf("%s/privconf-worker", h_build_dir());
+	char	 log[256] = "";
+	int	 sv[2], ep[2], st, null;
+	ssize_t	 n;
+	pid_t	 pid;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	cr_assert_eq(pipe2(ep, O_CLOEXEC), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(ep[1], 2);
+		dup2(sv[1], 3);
+		execl(exe, exe, "--ipc-addr", "@t", "--ipc-uid", "0",
+		    "--ipc-gid", "none", "--run-uid", "", "--run-gid", "65534",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	close(ep[1]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "worker ended with %s",
+	    h_status_text(st));
+	n = read(ep[0], log, sizeof(log) - 1);
+	cr_assert_gt(n, 0);
+	cr_assert_str_eq(log, "privconf[worker]: op=args why=\"bad id \"\n");
+	close(ep[0]);
+	close(sv[0]);
+	free(exe);
+}
