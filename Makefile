@@ -1,4 +1,4 @@
-# privconf: one Makefile (DESIGN.md section 7).
+# privconf: one Makefile (docs/design.md section 7).
 #   make          build everything into build/
 #   make check    build and run every test (installs missing Debian packages as root)
 #   make run      build and start privconfd in the foreground on ./run/privconf.sock

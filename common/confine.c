@@ -1,5 +1,5 @@
 /*
- * The confinement steps both children share (DESIGN.md 4); the order is
+ * The confinement steps both children share (docs/design.md 4); the order is
  * the one in confine.h and each step says why it sits where it does.
  */
 #define _GNU_SOURCE

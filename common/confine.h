@@ -1,5 +1,5 @@
 /*
- * Confinement of privconf's two children (DESIGN.md 4), the steps both
+ * Confinement of privconf's two children (docs/design.md 4), the steps both
  * share, in this order:
  *
  *   1. PR_SET_PDEATHSIG(SIGKILL), then check the parent is still there;

@@ -1,4 +1,7 @@
-/* The errno table of PROTOCOL.md section 5: Rust nix's wording, not glibc's. */
+/*
+ * The errno table of docs/protocol.md section 5: Rust nix's wording, not
+ * glibc's.
+ */
 #include <errno.h>
 #include <stddef.h>
 

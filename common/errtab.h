@@ -1,4 +1,4 @@
-/* The fixed errno table of PROTOCOL.md section 5 (Rust nix's wording). */
+/* The fixed errno table of docs/protocol.md section 5 (Rust nix's wording). */
 #ifndef PRIVCONF_ERRTAB_H
 #define PRIVCONF_ERRTAB_H
 

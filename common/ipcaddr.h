@@ -1,6 +1,6 @@
 /*
  * The IPC socket address rules that privconfd and privconfctl share
- * (PROTOCOL.md section 1, DESIGN.md section 2): a path, or an abstract
+ * (docs/protocol.md 1, docs/design.md 2): a path, or an abstract
  * name after "@", and the default address.
  */
 #ifndef PRIVCONF_IPCADDR_H

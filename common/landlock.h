@@ -1,6 +1,6 @@
 /*
  * Landlock: a ruleset that handles every access right the running kernel's
- * ABI knows and grants none of them (DESIGN.md 4).
+ * ABI knows and grants none of them (docs/design.md 4).
  *
  * Debian 12's <linux/landlock.h> stops at ABI 2 while the kernels privconf
  * runs on are at ABI 7, so the ABI is written down here, from the kernel's

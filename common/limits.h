@@ -1,17 +1,17 @@
 /*
  * Every limit of privconf, in one place.  Tests and code read these names,
- * never the numbers.  PROTOCOL.md calls the line limit LINE_MAX; glibc's
+ * never the numbers.  docs/protocol.md calls the line limit LINE_MAX; glibc's
  * <limits.h> already owns that name (2048), so ours is IPC_LINE_MAX.
  */
 #ifndef PRIVCONF_LIMITS_H
 #define PRIVCONF_LIMITS_H
 
-/* Client protocol (PROTOCOL.md). */
+/* Client protocol (docs/protocol.md). */
 #define IPC_LINE_MAX		4096	/* a line holds at most IPC_LINE_MAX - 1 bytes with its \n */
 #define IPC_API_MAJOR		3
 #define IPC_API_MINOR		1
 
-/* Listener <-> worker frames (DESIGN.md section 3). */
+/* Listener <-> worker frames (docs/design.md section 3). */
 #define WIRE_HDR_LEN		4	/* big-endian body length */
 #define WIRE_BODY_MAX		(64 * 1024)
 #define WIRE_REPLY_CHUNK	(60 * 1024)	/* a REPLY body larger than this is split with WIRE_F_MORE */
@@ -19,12 +19,12 @@
 #define WIRE_SOURCE_MAX		4096	/* a SETUP source name (a file path) */
 #define WIRE_WORKER_OUTQ_MAX	(1024 * 1024)	/* listener stops reading clients past this */
 
-/* Start-up and supervision (DESIGN.md section 2). */
+/* Start-up and supervision (docs/design.md section 2). */
 #define SETUP_TIMEOUT_MS	10000
 #define TERM_GRACE_MS		5000
 #define LOST_SETTLE_MS		1000	/* after a child dies, time for the other to end on its own */
 
-/* Listener limits (PROTOCOL.md section 8); the defaults of daemon options. */
+/* Listener limits (docs/protocol.md 8); the defaults of daemon options. */
 #define DEFAULT_MAX_CONN	1024
 #define DEFAULT_MAX_CONN_PER_UID 64
 #define PREAUTH_TIMEOUT_MS	10000
@@ -46,17 +46,17 @@
 /* A profile line obeys the IPC line rule, so it fits a SETUP frame. */
 #define PROFILE_LINE_MAX	(IPC_LINE_MAX - 2)
 
-/* Policy (COMMANDS.md). */
+/* Policy (docs/commands.md). */
 #define POLICY_RULES_MAX	65536
 #define PATTERN_MAX		4095	/* bytes of one path pattern */
-/* COMMANDS.md names only the rule limit; these keep a client from growing
+/* docs/commands.md names only the rule limit; these keep a client from growing
  * the worker without bound through the other lists (ENOMEM past them). */
 #define POLICY_IOCTL_MAX	POLICY_RULES_MAX	/* each ioctl list */
 #define POLICY_IDMAP_MAX	POLICY_RULES_MAX	/* setuid, setgid */
 #define POLICY_PATTERN_BYTES_MAX (32u * 1024 * 1024)	/* all rule patterns together */
 #define NAME_MAX_LEN		64	/* name/host, name/domain */
 
-/* Logging (DESIGN.md section 5). */
+/* Logging (docs/design.md section 5). */
 #define LOG_LINE_MAX		1024
 
 #endif

@@ -1,4 +1,4 @@
-/* UTF-8 validation of client lines (PROTOCOL.md 3.1). */
+/* UTF-8 validation of client lines (docs/protocol.md 3.1). */
 #ifndef PRIVCONF_UTF8_H
 #define PRIVCONF_UTF8_H
 

@@ -1,5 +1,5 @@
 /*
- * Frames between privconfd, the listener and the worker (DESIGN.md 3).
+ * Frames between privconfd, the listener and the worker (docs/design.md 3).
  *
  * Every frame is a 4-byte big-endian body length followed by a msgpack
  * body of exactly that length, at most WIRE_BODY_MAX bytes.  The body is

@@ -1,5 +1,5 @@
 /*
- * The listening socket (PROTOCOL.md 1, DESIGN.md 2.2): bound under
+ * The listening socket (docs/protocol.md 1, docs/design.md 2.2): bound under
  * umask 077, a stale path replaced, a live one refused, owner and mode
  * from the IPC ids, SO_PASSCRED, listen.  privconfd removes the path at
  * exit, but only while it is still the socket privconfd created.

@@ -1,7 +1,7 @@
 /*
  * privconfd's own confinement, once both children run: it only reaps,
  * signals, relays log lines and removes what it created, so that is all
- * it keeps (DESIGN.md 4; issue "Confine both processes").
+ * it keeps (docs/design.md 4; issue "Confine both processes").
  */
 #ifndef PRIVCONF_DAEMON_CONFINE_H
 #define PRIVCONF_DAEMON_CONFINE_H

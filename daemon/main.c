@@ -2,7 +2,7 @@
  * privconfd: binds the IPC socket, starts privconf-worker and
  * privconf-listener with the process contract's descriptors and
  * arguments, hands the profile to the worker, then supervises.  It never
- * reads a client byte and never runs a command (DESIGN.md section 2).
+ * reads a client byte and never runs a command (docs/design.md section 2).
  *
  * Exit status: 0 after SIGTERM/SIGINT/SIGHUP or when lock:on ended IPC,
  * 1 for any failure (bad option or profile, bind, setup, lost child).
@@ -87,7 +87,7 @@ daemon_conf(struct child_conf *c, const struct options *o,
 	else if (pi->uid.kind != OPT_ID_UNSET)
 		c->ipc_uid = pi->uid;
 	else {
-		/* PROTOCOL.md 2.3: whoever started the daemon, not anyone. */
+		/* docs/protocol.md 2.3: the starter, not anyone. */
 		c->ipc_uid.kind = OPT_ID_NUM;
 		c->ipc_uid.id = getuid();
 	}

@@ -1,7 +1,7 @@
 /*
- * privconfd's command line: every option of DESIGN.md section 2 (the
+ * privconfd's command line: every option of docs/design.md section 2 (the
  * journal options come with the journal), the listener limits of
- * PROTOCOL.md section 8, --libexec-dir and --allow-weak-sandbox.
+ * docs/protocol.md section 8, --libexec-dir and --allow-weak-sandbox.
  * Nothing here prints or exits; main.c decides what to do.
  */
 #include <errno.h>
@@ -51,7 +51,7 @@ static const struct option options_long[] = {
 	{ NULL,			0,		   NULL, 0 },
 };
 
-/* Numeric options and their bounds (PROTOCOL.md section 8 for meaning). */
+/* Numeric options and their bounds (docs/protocol.md section 8 for meaning). */
 struct options_num {
 	int		 val;
 	const char	*name;

@@ -1,5 +1,5 @@
 /*
- * privconfd's command line (DESIGN.md section 2, the process contract).
+ * privconfd's command line (docs/design.md section 2, the process contract).
  * Parsing is a pure function so that tests can pin every option and
  * every limit without starting a daemon.
  */

@@ -34,7 +34,7 @@ profile_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Comments and blank lines never reach the worker (COMMANDS.md 1). */
+/* Comments and blank lines never reach the worker (docs/commands.md 1). */
 static bool
 profile_skip(const char *s, size_t len)
 {
@@ -195,7 +195,7 @@ profile_ipc(const struct profile *p, struct profile_ipc *ipc, char *err,
 			    options_id(v, "any", &ipc->uid) == -1)
 				return profile_bad(l, err, errlen);
 		} else if ((v = profile_value(l, "ipc/gid:")) != NULL) {
-			/* COMMANDS.md 3.7: a number only, no "none". */
+			/* docs/commands.md 3.7: a number only, no "none". */
 			if (strlen(l->text) != l->len ||
 			    options_number(v, 0, OPT_ID_MAX, &gid) == -1)
 				return profile_bad(l, err, errlen);

@@ -1,7 +1,7 @@
 /*
  * Profiles (-P FILE, repeatable): every line that is not a comment is a
  * command for the worker (SETUP), sent with its source and line number.
- * The ipc lines of COMMANDS.md 3.7 also tell privconfd how to bind the
+ * The ipc lines of docs/commands.md 3.7 also tell privconfd how to bind the
  * socket when the command line did not.
  */
 #ifndef PRIVCONF_DAEMON_PROFILE_H

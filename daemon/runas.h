@@ -1,6 +1,6 @@
 /*
  * Whom the children run as when privconfd starts as root, and the empty
- * directory they chroot into (DESIGN.md section 4).
+ * directory they chroot into (docs/design.md section 4).
  */
 #ifndef PRIVCONF_DAEMON_RUNAS_H
 #define PRIVCONF_DAEMON_RUNAS_H

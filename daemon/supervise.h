@@ -1,5 +1,5 @@
 /*
- * Supervision (DESIGN.md 2.5 and the process contract): signals through
+ * Supervision (docs/design.md 2.5 and the process contract): signals through
  * a signalfd, reaping, the log relay, the lost-child rules and the exit
  * status of privconfd.
  */

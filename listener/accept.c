@@ -1,5 +1,5 @@
 /*
- * Accepting clients within the limits of PROTOCOL.md 8.  Past the total or
+ * Accepting clients within the limits of docs/protocol.md 8.  Past the total or
  * the fd reserve the listening socket is disarmed (EPOLLIN off), so the
  * kernel backlog holds the newcomers: no accept/close storm.  Past the
  * per-uid limit the newcomer is told EAGAIN and closed, since waiting

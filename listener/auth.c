@@ -1,5 +1,5 @@
 /*
- * The SCM_CREDENTIALS decision table of PROTOCOL.md 2.3.  It is a pure
+ * The SCM_CREDENTIALS decision table of docs/protocol.md 2.3.  It is a pure
  * function so that every cell of the table is a unit test.
  */
 #include "listener/auth.h"

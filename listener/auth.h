@@ -1,5 +1,5 @@
 /*
- * Authentication of one chunk a client sent (PROTOCOL.md 2.3): a pure
+ * Authentication of one chunk a client sent (docs/protocol.md 2.3): a pure
  * decision over the SCM_CREDENTIALS the kernel attached to it.
  */
 #ifndef PRIVCONF_LISTENER_AUTH_H

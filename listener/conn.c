@@ -1,5 +1,5 @@
 /*
- * The per-connection rules of PROTOCOL.md 2-4 and 7: for every chunk the
+ * The per-connection rules of docs/protocol.md 2-4 and 7: for every chunk the
  * size rule, then authentication, then every complete line in order; the
  * replies leave in line order whoever produced them.
  */

@@ -99,7 +99,7 @@ void	conn_init(struct conn *, struct conn_ctx *, int fd,
 void	conn_release(struct conn *);
 
 /*
- * The size rule of PROTOCOL.md 2.2.  partial bytes of the current line
+ * The size rule of docs/protocol.md 2.2.  partial bytes of the current line
  * are buffered and chunk p[0..n) arrives: true when some line reaches
  * IPC_LINE_MAX bytes (its \n counted); *good is then the number of chunk
  * bytes of the complete lines before it.

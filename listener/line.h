@@ -1,5 +1,5 @@
 /*
- * One client line (PROTOCOL.md 3): UTF-8 check, ASCII-whitespace tokens,
+ * One client line (docs/protocol.md 3): UTF-8 check, ASCII-whitespace tokens,
  * and the built-in commands the listener answers itself.
  */
 #ifndef PRIVCONF_LISTENER_LINE_H

@@ -1,5 +1,5 @@
 /*
- * The listener's end of the worker link (DESIGN.md 3): REQUEST frames
+ * The listener's end of the worker link (docs/design.md 3): REQUEST frames
  * out, REPLY frames in.  The worker is trusted for nothing: a frame that
  * is malformed, of another type, for an id that is not the oldest
  * outstanding one, or a reply longer than WIRE_REPLY_TOTAL_MAX is fatal.

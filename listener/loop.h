@@ -1,6 +1,6 @@
 /*
  * The listener's one epoll loop: the listening socket, the worker link
- * and every client; the timers of PROTOCOL.md 8 run off epoll_wait's
+ * and every client; the timers of docs/protocol.md 8 run off epoll_wait's
  * timeout.  No threads.
  */
 #ifndef PRIVCONF_LISTENER_LOOP_H

@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 4, one cell of the table per branch.  The bytes are
+ * docs/protocol.md section 4, one cell of the table per branch.  The bytes are
  * returned, not written, so the caller can queue them behind replies the
  * worker still owes on this connection.
  */

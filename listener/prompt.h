@@ -1,5 +1,5 @@
 /*
- * The HAProxy-style modes of a connection (PROTOCOL.md 4) as a pure state
+ * The HAProxy-style modes of a connection (docs/protocol.md 4) as a pure state
  * machine: the mode, the `prompt` command, and what a reply implies.
  */
 #ifndef PRIVCONF_LISTENER_PROMPT_H

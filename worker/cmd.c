@@ -1,5 +1,5 @@
 /*
- * cmd_exec(): one command line of COMMANDS.md against the policy.  The
+ * cmd_exec(): one command line of docs/commands.md against the policy.  The
  * order is fixed: the line is checked as bytes, split, found in the
  * table and parsed completely; only then does cmd_permit() consult the
  * lock state, and only then does the row's handler change anything.  So
@@ -19,7 +19,7 @@
 #include "worker/cmd.h"
 #include "worker/cmdtab.h"
 
-/* PROTOCOL.md 3.2's ASCII whitespace, plus \v: no command holds one. */
+/* docs/protocol.md 3.2's ASCII whitespace, plus \v: no command holds one. */
 static bool
 is_blank(uint8_t c)
 {

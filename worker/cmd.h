@@ -1,6 +1,6 @@
 /*
  * The worker's one entry point into the policy: execute one command line
- * of COMMANDS.md.  worker/session.c calls it for every SETUP line (origin
+ * of docs/commands.md.  worker/session.c calls it for every SETUP line (origin
  * CMD_PROFILE) and every REQUEST line (origin CMD_IPC).
  */
 #ifndef PRIVCONF_CMD_H

@@ -1,5 +1,5 @@
 /*
- * Identity and startup settings (COMMANDS.md 3.7): setuid, setgid,
+ * Identity and startup settings (docs/commands.md 3.7): setuid, setgid,
  * name/host, name/domain, root, ipc, ipc/uid, ipc/gid.  All startup-only;
  * the table says so, not these functions.
  */

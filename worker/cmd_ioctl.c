@@ -1,4 +1,4 @@
-/* ioctl/allow and ioctl/deny with + - ^ (COMMANDS.md 3.5). */
+/* ioctl/allow and ioctl/deny with + - ^ (docs/commands.md 3.5). */
 #include <errno.h>
 
 #include "worker/cmdtab.h"

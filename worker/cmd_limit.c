@@ -1,4 +1,4 @@
-/* mem/max, mem/vm_max and pid/max (COMMANDS.md 3.4); 0 is no limit. */
+/* mem/max, mem/vm_max and pid/max (docs/commands.md 3.4); 0 is no limit. */
 #include <errno.h>
 
 #include "worker/cmdtab.h"

@@ -1,5 +1,5 @@
 /*
- * lock:<state> (COMMANDS.md 3.8) and reset (3.9).  Which lock moves are
+ * lock:<state> (docs/commands.md 3.8) and reset (3.9).  Which lock moves are
  * allowed is decided by cmd_permit() from the predicates here: under
  * drop only drop, read, on; under read only read, on.  So a move back to
  * a weaker state is refused there, never here.

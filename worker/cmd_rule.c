@@ -1,5 +1,5 @@
 /*
- * Rules: <action>/<cats><op><pattern> with op + - ^ (COMMANDS.md 3.3).
+ * Rules: <action>/<cats><op><pattern> with op + - ^ (docs/commands.md 3.3).
  * The parser expands the category list and any network alias into one
  * rule spec per (category, CIDR), categories outer, and checks that every
  * named category takes this pattern, so that the handler applies all of

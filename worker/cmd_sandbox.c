@@ -1,5 +1,5 @@
 /*
- * sandbox/<cats>:<bool>, sandbox/<cats>? (COMMANDS.md 3.1) and
+ * sandbox/<cats>:<bool>, sandbox/<cats>? (docs/commands.md 3.1) and
  * default/<cats>:<action> (3.2).
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * stat and stats (PROTOCOL.md section 5): the exact lines "stat" and
+ * stat and stats (docs/protocol.md section 5): the exact lines "stat" and
  * "stats" answer the policy itself instead of ACK.
  */
 #include "worker/cmdtab.h"

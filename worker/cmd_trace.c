@@ -1,6 +1,6 @@
 /*
- * trace/<option>:<bool>, trace/<option>? and trace/force_umask (COMMANDS.md
- * 3.6).  force_umask is a value, not a boolean: it has no '?' form.
+ * trace/<option>:<bool>, trace/<option>? and trace/force_umask
+ * (docs/commands.md 3.6).  force_umask is a value, not a boolean: it has no '?' form.
  */
 #include <errno.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * The command table, and the one place where the lock state (COMMANDS.md
+ * The command table, and the one place where the lock state (docs/commands.md
  * 3.8) and the startup-only rule (section 5) are decided from its flags.
  */
 #include <errno.h>
@@ -124,7 +124,7 @@ cmdtab_op_bit(char op)
 }
 
 /*
- * May c run now?  The whole of COMMANDS.md 3.8 and section 5, in this
+ * May c run now?  The whole of docs/commands.md 3.8 and section 5, in this
  * order: lock:on refuses everything (the IPC server is gone, and a
  * profile line after lock:on has nothing left to change); queries, stat
  * and stats pass; lock:read and lock:drop pass only what the row's

@@ -1,6 +1,6 @@
 /*
  * The command table (HAProxy's cli_kw, OpenSSH's mon_table): one row per
- * command family of COMMANDS.md section 3, with its parser, its handler
+ * command family of docs/commands.md section 3, with its parser, its handler
  * and the flags from which cmd_permit() alone decides what the lock state
  * (3.8) and the startup-only rule (section 5) allow.
  *

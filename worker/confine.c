@@ -20,7 +20,7 @@ static const struct seccomp_rule worker_rules[] = {
 	SECCOMP_ALLOW(write, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 	SECCOMP_ALLOW(sendto, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 
-	/* The journal: appends, made durable (DESIGN.md 6). */
+	/* The journal: appends, made durable (docs/design.md 6). */
 	SECCOMP_ALLOW(write, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
 	SECCOMP_ALLOW(fdatasync, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
 	SECCOMP_ALLOW(fsync, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
@@ -31,7 +31,7 @@ static const struct seccomp_rule worker_rules[] = {
 };
 
 /*
- * A mount namespace of its own as well (DESIGN.md 4): the process that
+ * A mount namespace of its own as well (docs/design.md 4): the process that
  * holds the policy shares no mount table with the host.
  */
 static const struct confine_profile worker_profile = {

@@ -1,4 +1,4 @@
-/* The decision of COMMANDS.md 3.3, for stat consumers and the tests. */
+/* The decision of docs/commands.md 3.3, for stat consumers and the tests. */
 #ifndef PRIVCONF_DECIDE_H
 #define PRIVCONF_DECIDE_H
 

@@ -1,5 +1,5 @@
 /*
- * Glob matching for path rules (COMMANDS.md section 3.3).
+ * Glob matching for path rules (docs/commands.md section 3.3).
  *
  * A pattern is read as a nondeterministic automaton whose states are byte
  * offsets into the pattern: state o means "every token before offset o has

@@ -1,5 +1,5 @@
 /*
- * Path globs of the policy's rules (COMMANDS.md section 3.3).
+ * Path globs of the policy's rules (docs/commands.md section 3.3).
  *
  *	*	any run of bytes except '/'
  *	**	any run of bytes, '/' included (so do three or more stars,
@@ -25,7 +25,10 @@
 /* 0 when pat[0..len) is a well-formed glob (every [ class closed, no
  * trailing lone backslash, len <= PATTERN_MAX), else EINVAL. */
 int	glob_check(const char *pat, size_t len);
-/* Does path[0..pathlen) match pat (COMMANDS.md 3.3)? pat passed glob_check. */
+/*
+ * Does path[0..pathlen) match pat (docs/commands.md 3.3)?  pat passed
+ * glob_check.
+ */
 bool	glob_match(const char *pat, size_t patlen, const char *path,
 	    size_t pathlen);
 

@@ -1,5 +1,5 @@
 /*
- * The words of the command language (COMMANDS.md sections 2 and 3): one
+ * The words of the command language (docs/commands.md sections 2 and 3): one
  * table per kind of word, in the order the spec lists them, since stat
  * and stats print them in that order.
  */
@@ -35,7 +35,7 @@ static const char *const trace_names[POLICY_TRACE_COUNT] = {
 	"allow_unsafe_env", "deny_tsc", "exit_wait_all",
 };
 
-/* Lower case only, as COMMANDS.md 3.1 lists them. */
+/* Lower case only, as docs/commands.md 3.1 lists them. */
 static const struct {
 	const char	*word;
 	int		 value;

@@ -1,5 +1,5 @@
 /*
- * Network rule patterns (COMMANDS.md section 3.3): parsing, the canonical
+ * Network rule patterns (docs/commands.md section 3.3): parsing, the canonical
  * text that makes two rules equal, and the CIDR/port test of a decision.
  *
  * Strictness, decided once for every number here: decimal digits only, no

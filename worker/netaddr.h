@@ -1,5 +1,5 @@
 /*
- * Network rule patterns of net/bind and net/connect (COMMANDS.md section
+ * Network rule patterns of net/bind and net/connect (docs/commands.md section
  * 3.3): ADDR[/PREFIX]!PORT[-HI] or ALIAS!PORT[-HI], and the decision
  * targets ADDR!PORT they are matched against.
  */

@@ -12,7 +12,7 @@
 struct cmd;
 
 /*
- * A category list of COMMANDS.md section 2 into c->cats and c->catv:
+ * A category list of docs/commands.md section 2 into c->cats and c->catv:
  * names, "net" and "all", comma-separated, no empty element.  catv keeps
  * list order with aliases expanded in place; a repeated category keeps
  * its first place ("duplicates are allowed and harmless").
@@ -20,7 +20,7 @@ struct cmd;
 int	parse_cats(const char *s, size_t len, struct cmd *c);
 /* Decimal digits only, no sign, no blank; an overflow of 64 bits fails. */
 int	parse_u64(const char *s, size_t len, uint64_t *v);
-/* COMMANDS.md 3.4: decimal and an optional binary suffix. */
+/* docs/commands.md 3.4: decimal and an optional binary suffix. */
 int	parse_size(const char *s, size_t len, uint64_t *v);
 /* A uid or gid: decimal, 0 to POLICY_ID_MAX. */
 int	parse_id(const char *s, size_t len, uint32_t *v);

@@ -24,7 +24,7 @@ struct policy_rulespec {
 	struct netaddr	 net;
 };
 
-/* policy.c: state.  COMMANDS.md 3.9; true when anything changed. */
+/* policy.c: state.  docs/commands.md 3.9; true when anything changed. */
 bool	policy_reset(struct policy *);
 /* Append all n rules or none: 0, ENOMEM past POLICY_RULES_MAX or OOM. */
 int	policy_rules_add(struct policy *, const struct policy_rulespec *,
@@ -55,11 +55,11 @@ const char *policy_lock_name(enum policy_lock);
 int	policy_lock_lookup(const char *, size_t);
 const char *policy_trace_name(enum policy_trace);
 int	policy_trace_lookup(const char *, size_t);
-/* 1 true, 0 false, -1 not a boolean word of COMMANDS.md 3.1. */
+/* 1 true, 0 false, -1 not a boolean word of docs/commands.md 3.1. */
 int	policy_bool_lookup(const char *, size_t);
-/* An ioctl request name of COMMANDS.md 3.5: 0 and *req, or -1. */
+/* An ioctl request name of docs/commands.md 3.5: 0 and *req, or -1. */
 int	policy_ioctl_lookup(const char *, size_t, uint32_t *req);
-/* A netlink family of COMMANDS.md 3.3 (net/link), "all" included. */
+/* A netlink family of docs/commands.md 3.3 (net/link), "all" included. */
 bool	policy_netlink_known(const char *, size_t);
 
 #endif

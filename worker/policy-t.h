@@ -1,5 +1,5 @@
 /*
- * Types of the sandbox policy (COMMANDS.md sections 2 and 3): categories,
+ * Types of the sandbox policy (docs/commands.md sections 2 and 3): categories,
  * actions, lock states, rules and struct policy itself.  Types only, so
  * that every file of worker/ may include it cheaply; the functions are in
  * worker/policy-ops.h.
@@ -16,7 +16,7 @@
 #include "worker/policy.h"
 
 /*
- * Categories in the order of COMMANDS.md section 2, which is also the
+ * Categories in the order of docs/commands.md section 2, which is also the
  * key order of stat's "sandbox" and "default" objects.  A set of them is
  * a uint64_t bit mask.
  */
@@ -72,7 +72,7 @@ enum policy_cat {
 #define POLICY_CATS_ALL		(POLICY_CAT_BIT(POLICY_CAT_COUNT) - 1)
 #define POLICY_CATS_SPECIAL	(POLICY_CATS_ALL & \
 				 ~(POLICY_CATS_PATH | POLICY_CATS_NET))
-/* sandbox/<these> are startup-only (COMMANDS.md section 5). */
+/* sandbox/<these> are startup-only (docs/commands.md section 5). */
 #define POLICY_CATS_STARTUP	(POLICY_CAT_BIT(POLICY_CAT_LOCK) | \
 				 POLICY_CAT_BIT(POLICY_CAT_CRYPT) | \
 				 POLICY_CAT_BIT(POLICY_CAT_PROXY) | \
@@ -92,7 +92,7 @@ enum policy_act {
 	POLICY_ACT_COUNT
 };
 
-/* Lock states from weakest to strongest (COMMANDS.md 3.8). */
+/* Lock states from weakest to strongest (docs/commands.md 3.8). */
 enum policy_lock {
 	POLICY_LOCK_OFF,
 	POLICY_LOCK_EXEC,
@@ -104,7 +104,7 @@ enum policy_lock {
 };
 
 /*
- * trace/ boolean options (COMMANDS.md 3.6): the runtime ones first, then
+ * trace/ boolean options (docs/commands.md 3.6): the runtime ones first, then
  * the startup-only ones, each group in the order of the spec, which is
  * also stat's key order.  A set of them is a uint32_t bit mask.
  */

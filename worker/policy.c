@@ -13,7 +13,7 @@
 #include "worker/policy.h"
 
 /*
- * COMMANDS.md section 2.  The lock state is not in that list: privconf
+ * docs/commands.md section 2.  The lock state is not in that list: privconf
  * starts in lock:ipc, Syd's state for "only the IPC socket may change the
  * policy", which is what a privconf daemon is.
  */
@@ -82,7 +82,7 @@ policy_free(struct policy *p)
 }
 
 /*
- * COMMANDS.md 3.9: back to section 2, but the lock state and every
+ * docs/commands.md 3.9: back to section 2, but the lock state and every
  * startup-only setting stay.  The lists are emptied, not freed, except the
  * rules, whose patterns are owned one by one.
  */
@@ -179,7 +179,7 @@ policy_set_ipc(struct policy *p, const char *addr, int64_t uid, int64_t gid)
 
 /* Rules. */
 
-/* Equal rules: action, category and canonical pattern (COMMANDS.md 3.3). */
+/* Equal rules: action, category, canonical pattern (docs/commands.md 3.3). */
 static bool
 rule_eq(const struct policy_rule *r, const struct policy_rulespec *s)
 {

@@ -1,4 +1,4 @@
-/* The sandbox policy the worker owns (COMMANDS.md). */
+/* The sandbox policy the worker owns (docs/commands.md). */
 #ifndef PRIVCONF_POLICY_H
 #define PRIVCONF_POLICY_H
 
@@ -6,7 +6,7 @@
 
 struct policy;
 
-/* A policy in the initial state of COMMANDS.md section 2; NULL on ENOMEM. */
+/* A policy in the initial state of docs/commands.md 2; NULL on ENOMEM. */
 struct policy	*policy_new(void);
 void		 policy_free(struct policy *);
 /*

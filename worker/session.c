@@ -1,7 +1,7 @@
 /*
  * The worker's frame loop.  Reads as much as the peer has sent, handles
  * every whole frame in it, and writes all their replies with one write:
- * the batching of DESIGN.md section 3.  The listener never blocks on us,
+ * the batching of docs/design.md section 3.  The listener never blocks on us,
  * so blocking writes here cannot deadlock.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * The two renderings of the policy: stat's frozen JSON (COMMANDS.md
+ * The two renderings of the policy: stat's frozen JSON (docs/commands.md
  * section 4) and stats' text.  Both append to out and return 0, ENOMEM,
  * or E2BIG when the reply would pass WIRE_REPLY_TOTAL_MAX; on failure out
  * is as it was.

@@ -1,6 +1,6 @@
 /*
  * stat: the policy as one compact JSON object in the frozen schema of
- * COMMANDS.md section 4, keys in that order, no trailing newline.
+ * docs/commands.md section 4, keys in that order, no trailing newline.
  *
  *	{"api":3,"version":"3.1","lock":"ipc",
  *	 "sandbox":{"walk":true,...},"default":{"walk":"deny",...},

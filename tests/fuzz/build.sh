@@ -8,7 +8,7 @@
 #                                on any crash, leak or failed check
 #
 # Each target is one file linked with the sources of the one parser it
-# drives (DESIGN.md 1: a fuzz target links the logic of one process).
+# drives (docs/design.md 1: a fuzz target links the logic of one process).
 set -eu
 
 cd "$(dirname "$0")/../.."

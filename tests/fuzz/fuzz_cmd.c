@@ -12,14 +12,14 @@
  * made on it, with a small reader of its JSON written here (not the
  * renderer under test).  After every line:
  *  - a refused line changed nothing (stat byte-identical), its errno is
- *    one of PROTOCOL.md 5's table, and it produced no output;
+ *    one of docs/protocol.md 5's table, and it produced no output;
  *  - res.changed is true exactly when stat changed (the journal records
- *    a line when, and only when, it changed the policy: DESIGN.md 6);
+ *    a line when, and only when, it changed the policy: docs/design.md 6);
  *  - only "stat" and "stats" produce output, they always do while the
  *    policy is not locked, and stat's output is the policy as it stands;
- *  - over IPC, no startup-only setting changed (COMMANDS.md 5);
+ *  - over IPC, no startup-only setting changed (docs/commands.md 5);
  *  - over IPC under lock:read only the lock moved, and under lock:drop
- *    only in the stricter directions of COMMANDS.md 3.8;
+ *    only in the stricter directions of docs/commands.md 3.8;
  *  - an ACKed reset left the initial state of section 2 except the lock
  *    state and the startup-only settings, which are as before (3.9);
  *  - after lock:on every line is refused (a profile comment is none).
@@ -177,7 +177,7 @@ jroot(const struct buf *b)
 	return s;
 }
 
-/* ---- The spec's words (COMMANDS.md), written out again here. ---- */
+/* ---- The spec's words (docs/commands.md), written out again here. ---- */
 
 /* Top-level members a startup-only command sets (section 5). */
 static const char *const startup_top[] = {
@@ -374,7 +374,7 @@ count_elems(struct span a)
 }
 
 /*
- * lock:drop (COMMANDS.md 3.8): a successful IPC line may only make the
+ * lock:drop (docs/commands.md 3.8): a successful IPC line may only make the
  * policy stricter.  Members outside PICK_DROP must not move at all.
  */
 static void
@@ -517,7 +517,7 @@ run_line(struct state *st, const uint8_t *line, size_t len,
 		    "locked %d", LINE_FMT(line, len), err, res.changed,
 		    res.output, res.locked);
 	if (err != 0 && errtab_text(err) == NULL)
-		FAIL("\"%.*s\": errno %d is not in PROTOCOL.md's table",
+		FAIL("\"%.*s\": errno %d is not in docs/protocol.md's table",
 		    LINE_FMT(line, len), err);
 	if (!res.output && st->out.len != 0)
 		FAIL("\"%.*s\": %zu bytes of output without res.output",

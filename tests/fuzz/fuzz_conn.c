@@ -6,7 +6,7 @@
  * the client reads what is queued, the worker answers every REQUEST with
  * REPLY frames through link_process(), time passes, clients hang up.
  *
- * Beside the code runs a model of PROTOCOL.md sections 2-4 and 7-8 (and
+ * Beside the code runs a model of docs/protocol.md sections 2-4 and 7-8 (and
  * of docs/protocol.md where the spec is silent), written here from the
  * text: it says which lines reach the worker, with which credentials,
  * and the exact bytes each client must receive.  Checked:
@@ -103,7 +103,7 @@ fatalx(const char *fmt, ...)
 #define BUDGET_CHUNKS	1024
 #define BUDGET_BYTES	(1024 * 1024)
 
-/* The bytes of PROTOCOL.md 2-5, written out again. */
+/* The bytes of docs/protocol.md 2-5, written out again. */
 #define R_PONG		"{\"err\":0,\"msg\":\"PONG\"}\n"
 #define R_PINK		"{\"err\":0,\"msg\":\"Change return success. " \
 			"Going and coming without error. Action brings " \
@@ -252,7 +252,7 @@ next(struct h *h)
 	return *h->p++;
 }
 
-/* ---- The model of PROTOCOL.md. ---- */
+/* ---- The model of docs/protocol.md. ---- */
 
 /* Section 2.3, from the text. */
 static bool
@@ -769,7 +769,7 @@ worker_frame(struct h *h, uint64_t id, uint32_t flags, const uint8_t *p,
 
 /*
  * The worker answers the oldest request: lock:on with FATAL and nothing
- * after it (COMMANDS.md 3.8), anything else with a body of a size the
+ * after it (docs/commands.md 3.8), anything else with a body of a size the
  * input picks, split into REPLY frames of at most WIRE_REPLY_CHUNK.
  */
 static void

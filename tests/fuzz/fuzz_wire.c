@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the frame codec (common/wire.c), the parser that
- * each process runs over the bytes of the other (DESIGN.md 3).
+ * each process runs over the bytes of the other (docs/design.md 3).
  *
  * The input is a byte stream as a receiver's buffer holds it: frames are
  * decoded one after the other, as link_process() and the worker's session

@@ -21,7 +21,7 @@
 #define H_IO_MS		30000	/* one exchange on one connection */
 #define H_EXIT_MS	(TERM_GRACE_MS + 25000)	/* privconfd ends */
 
-/* Exact client bytes of PROTOCOL.md, written out from the spec. */
+/* Exact client bytes of docs/protocol.md, written out from the spec. */
 #define H_PONG		"{\"err\":0,\"msg\":\"PONG\"}\n"
 #define H_PINK		"{\"err\":0,\"msg\":\"Change return success. " \
 			"Going and coming without error. " \

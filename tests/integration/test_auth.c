@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 2 step 3: SCM_CREDENTIALS authentication of every
+ * docs/protocol.md section 2 step 3: SCM_CREDENTIALS authentication of every
  * chunk.  The "stranger" is a client whose uid the daemon was not told to
  * accept.  As root (CI), the stranger is a forked client that drops to
  * nobody (65534:65534) and the daemon keeps its default IPC uid, root's.

@@ -1,6 +1,6 @@
 /*
- * Worker replies through the whole stack: stat and stats (PROTOCOL.md 5,
- * COMMANDS.md 4) and the examples of COMMANDS.md section 6, each on new
+ * Worker replies through the whole stack: stat and stats (docs/protocol.md 5,
+ * docs/commands.md 4) and the examples of docs/commands.md 6, each on new
  * connections from the initial state.
  */
 #include <sys/socket.h>
@@ -47,7 +47,7 @@ Test(commands, stat_with_blanks_is_an_ordinary_command)
 	h_expect(d.addr, "stat x\n", H_EINVAL);
 }
 
-/* COMMANDS.md 2 and 4: the initial policy, byte for byte. */
+/* docs/commands.md 2 and 4: the initial policy, byte for byte. */
 Test(commands, stat_of_initial_state_is_exact)
 {
 	static const char *const path[] = { "walk", "stat", "read", "write",
@@ -136,7 +136,7 @@ Test(commands, stats_in_prompt_mode_is_followed_by_prompt)
 	h_bytes_free(&b);
 }
 
-/* COMMANDS.md section 6, one connection per line. */
+/* docs/commands.md section 6, one connection per line. */
 
 Test(commands, sandbox_read_off_then_query_is_enoent)
 {
@@ -273,7 +273,7 @@ Test(commands, changes_are_seen_by_every_connection)
 	h_expect_closed(a, H_ENOENT);
 }
 
-/* DESIGN.md 5: the worker logs each command with who sent it. */
+/* docs/design.md 5: the worker logs each command with who sent it. */
 Test(commands, worker_logs_each_command_with_its_sender)
 {
 	char	*line;

@@ -1,5 +1,5 @@
 /*
- * Confinement as a user of the real daemon sees it (DESIGN.md 4): what
+ * Confinement as a user of the real daemon sees it (docs/design.md 4): what
  * /proc says of each child, what stats reports, that a crash of either
  * child fails closed, and that the real worker binary dies on frames a
  * compromised listener could send.

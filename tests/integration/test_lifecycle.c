@@ -1,7 +1,7 @@
 /*
- * The daemon's life: lock:on ends IPC (PROTOCOL.md 6), SIGTERM, a lost
- * child fails closed (DESIGN.md 2.5), live and stale socket paths
- * (PROTOCOL.md 1), abstract sockets.
+ * The daemon's life: lock:on ends IPC (docs/protocol.md 6), SIGTERM, a lost
+ * child fails closed (docs/design.md 2.5), live and stale socket paths
+ * (docs/protocol.md 1), abstract sockets.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -324,7 +324,7 @@ Test(lifecycle, children_do_not_run_as_root)
 	}
 }
 
-/* DESIGN.md 4: both children end their start-up under seccomp, no_new_privs. */
+/* docs/design.md 4: both children end start-up under seccomp, no_new_privs. */
 Test(lifecycle, children_run_under_seccomp_and_no_new_privs)
 {
 	char	 path[64], line[256];

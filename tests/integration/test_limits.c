@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 8: connection limits and timeouts, each at the limit
+ * docs/protocol.md section 8: connection limits and timeouts, each at the limit
  * and one past it.
  */
 #include <sys/resource.h>

@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 3: one line, the table of first tokens, whitespace
+ * docs/protocol.md section 3: one line, the table of first tokens, whitespace
  * and UTF-8, on a new connection (non-interactive) unless said otherwise.
  */
 #include <sys/socket.h>

@@ -1,5 +1,5 @@
 /*
- * Many lines, many clients, slow readers: PROTOCOL.md sections 2, 7 and 8
+ * Many lines, many clients, slow readers: docs/protocol.md sections 2, 7 and 8
  * (order of replies, half-close, back-pressure without loss).
  */
 #include <sys/socket.h>

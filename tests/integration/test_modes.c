@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 4: every cell of the mode table, and what "closes
+ * docs/protocol.md section 4: every cell of the mode table, and what "closes
  * after the next reply" means for each kind of reply.
  */
 #include <sys/socket.h>
@@ -52,7 +52,7 @@ talk_shut(const char *send, const char *want)
 /*
  * One line per write, each followed by exactly the bytes it must produce:
  * {send, want, send, want, ..., NULL}.  Lines of one chunk are all run
- * (PROTOCOL.md 2.4), so the mode is only visible one write at a time.  A
+ * (docs/protocol.md 2.4), so the mode is only visible one write at a time.  A
  * step that must write nothing is checked by the exact bytes of the next.
  */
 static void
@@ -108,7 +108,7 @@ Test(modes, new_connection_sees_its_reply_before_the_close)
 
 Test(modes, non_interactive_runs_every_line_of_one_chunk)
 {
-	/* PROTOCOL.md 2.4: "Several lines in one chunk are all executed". */
+	/* docs/protocol.md 2.4: "several lines in one chunk all run". */
 	TALK("ping\npink\n", H_PONG H_PINK);
 }
 

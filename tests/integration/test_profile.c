@@ -1,5 +1,5 @@
 /*
- * Profiles (-P FILE, DESIGN.md 2): applied before the socket serves, and a
+ * Profiles (-P FILE, docs/design.md 2): applied before the socket serves, and a
  * bad line stops the daemon with FILE:LINE and leaves nothing behind.
  */
 #include <sys/stat.h>

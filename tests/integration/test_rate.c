@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md section 2 step 2: a line holds at most IPC_LINE_MAX - 1
+ * docs/protocol.md section 2 step 2: a line holds at most IPC_LINE_MAX - 1
  * bytes counting its \n; one byte more is RATE.  The limit counts the bytes
  * of one line, however they arrive, never those of a whole chunk.
  */

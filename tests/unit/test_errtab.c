@@ -1,4 +1,4 @@
-/* The errno table of PROTOCOL.md section 5, every entry. */
+/* The errno table of docs/protocol.md section 5, every entry. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>

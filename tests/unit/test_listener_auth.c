@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md 2.3: the SCM_CREDENTIALS decision table, cell by cell, and
+ * docs/protocol.md 2.3: the SCM_CREDENTIALS decision table, cell by cell, and
  * what a refused chunk costs the connection.
  */
 #include <criterion/criterion.h>

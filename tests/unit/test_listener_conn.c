@@ -1,5 +1,5 @@
 /*
- * Replies leave in line order (PROTOCOL.md 7), built-ins queue behind the
+ * Replies leave in line order (docs/protocol.md 7), built-ins queue behind the
  * worker's, the queue limit stops reading (section 8), and the timers'
  * deadlines sit exactly at the configured limits.
  */

@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md 2.1-2.2: a line holds at most IPC_LINE_MAX - 1 bytes with
+ * docs/protocol.md 2.1-2.2: a line holds at most IPC_LINE_MAX - 1 bytes with
  * its \n, counted per line (not per chunk), before authentication; EOF
  * drops an unterminated line.
  */

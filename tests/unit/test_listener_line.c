@@ -1,5 +1,5 @@
 /*
- * PROTOCOL.md 3: UTF-8, tokens on ASCII whitespace, dispatch on the first
+ * docs/protocol.md 3: UTF-8, tokens on ASCII whitespace, dispatch on the first
  * token, the built-in replies byte for byte, quit and forwarding.
  */
 #include <criterion/criterion.h>

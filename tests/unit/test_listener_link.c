@@ -1,5 +1,5 @@
 /*
- * The worker link (DESIGN.md 3, the process contract): REQUEST frames
+ * The worker link (docs/design.md 3, the process contract): REQUEST frames
  * byte for byte, ids from 1 up, chunked replies joined up to
  * WIRE_REPLY_TOTAL_MAX, and a worker that breaks the protocol is fatal.
  */

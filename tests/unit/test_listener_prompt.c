@@ -1,4 +1,4 @@
-/* PROTOCOL.md 4: every cell of the mode table, pure and on a connection. */
+/* docs/protocol.md 4: every cell of the mode table, pure and on a conn. */
 #include <criterion/criterion.h>
 
 #include "listener/line.h"

@@ -1,5 +1,5 @@
 /*
- * Every command form of COMMANDS.md section 3 through cmd_exec(): good
+ * Every command form of docs/commands.md section 3 through cmd_exec(): good
  * values with the exact stat bytes they produce, each kind of bad value
  * with its exact errno and a byte-identical stat, and the boundaries.
  * Each row starts from a fresh policy (the initial state, lock:ipc).

@@ -1,5 +1,5 @@
 /*
- * policy_decide() (COMMANDS.md 3.3, "Decision"): the last-added matching
+ * policy_decide() (docs/commands.md 3.3, "Decision"): the last-added matching
  * rule decides, else the category's default; a category that is off
  * allows.
  */

@@ -1,5 +1,5 @@
 /*
- * Every row of COMMANDS.md section 6, through cmd_exec() with CMD_IPC,
+ * Every row of docs/commands.md section 6, through cmd_exec() with CMD_IPC,
  * each on a fresh policy (one connection each, from the initial state).
  * The reply bytes are built as the session builds them: errtab_reply()
  * of the result, or nothing at all after lock:on.

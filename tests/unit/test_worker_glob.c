@@ -1,4 +1,4 @@
-/* Path globs of COMMANDS.md section 3.3: worker/glob.c. */
+/* Path globs of docs/commands.md section 3.3: worker/glob.c. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * through cmd_exec() with CMD_PROFILE as privconfd would send it
  * (comments and blank lines skipped), must give a stat equal to
  * tests/golden/NAME.json byte for byte.  The JSON files were written by
- * hand from COMMANDS.md section 4, not produced by this code.
+ * hand from docs/commands.md section 4, not produced by this code.
  *
  * Paths are relative to the repository root, where make runs the tests;
  * PRIVCONF_SRCDIR overrides it.

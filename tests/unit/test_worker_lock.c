@@ -1,5 +1,5 @@
 /*
- * The lock states of COMMANDS.md 3.8 and reset (3.9): for each state,
+ * The lock states of docs/commands.md 3.8 and reset (3.9): for each state,
  * every command it allows and every one it refuses, over IPC.  Each row
  * runs on its own fresh policy, prepared by a profile and then locked.
  */

@@ -1,4 +1,4 @@
-/* Network rule patterns of COMMANDS.md section 3.3: worker/netaddr.c. */
+/* Network rule patterns of docs/commands.md section 3.3: worker/netaddr.c. */
 #include <sys/socket.h>
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * A property test: 10,000 random command lines, valid and invalid, from a
  * fixed seed, applied in sequence.  After every line:
- *  - stat is valid JSON of the frozen schema of COMMANDS.md section 4
+ *  - stat is valid JSON of the frozen schema of docs/commands.md section 4
  *    (checked by the small parser and checker below, not by the code
  *    under test);
  *  - res->changed is true exactly when stat changed, and a refused line
@@ -367,7 +367,7 @@ check_schema(const struct jv *top)
 
 /*
  * After reset: the initial state, but the lock and every startup-only
- * setting as they were before it (COMMANDS.md 3.9 and section 5).
+ * setting as they were before it (docs/commands.md 3.9 and section 5).
  */
 static void
 check_reset(const struct jv *after, const struct jv *before,

@@ -1,5 +1,5 @@
 /*
- * stat's JSON strings and stats' text (COMMANDS.md section 4, PROTOCOL.md
+ * stat's JSON strings and stats' text (docs/commands.md 4, docs/protocol.md
  * section 5).  The whole frozen schema is pinned by the golden files
  * (test_worker_golden.c); here are the escaping rules, the text form and
  * the size limit of a reply.
