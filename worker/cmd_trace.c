@@ -1,6 +1,7 @@
 /*
  * trace/<option>:<bool>, trace/<option>? and trace/force_umask
- * (docs/commands.md 3.6).  force_umask is a value, not a boolean: it has no '?' form.
+ * (docs/commands.md 3.6).  force_umask is a value, not a boolean: it has
+ * no '?' form.
  */
 #include <errno.h>
 #include <string.h>
