@@ -64,7 +64,12 @@ __lsan_is_turned_off(void)
  * What every privconf process needs once confined, whatever its job:
  * log lines to stderr, malloc, the clock (the vDSO usually answers, the
  * system call is the fallback), leaving.  Memory is never made
- * executable.  Probes of the file system (glibc's stdio fstat()s a stream,
+ * executable.  madvise is limited to the advice glibc's malloc gives
+ * (MADV_DONTNEED when it trims, MADV_FREE for other allocators), as
+ * OpenSSH does: no KSM merging (MADV_MERGEABLE, a side channel between
+ * processes), no MADV_DONTFORK games.  mremap may move a mapping, as
+ * realloc asks, but never to an address of the caller's choosing
+ * (MREMAP_FIXED) nor keep the old one (MREMAP_DONTUNMAP).  Probes of the file system (glibc's stdio fstat()s a stream,
  * localtime looks for /etc/localtime) fail with EACCES instead of killing:
  * Landlock would refuse them anyway, and a refusal is what such code is
  * written to survive.
@@ -76,8 +81,9 @@ static const struct seccomp_rule base_rules[] = {
 	SECCOMP_ALLOW(mmap, SECCOMP_MASKED(2, PROT_EXEC, 0)),
 	SECCOMP_ALLOW(mprotect, SECCOMP_MASKED(2, PROT_EXEC, 0)),
 	SECCOMP_ALLOW(munmap),
-	SECCOMP_ALLOW(mremap),
-	SECCOMP_ALLOW(madvise),
+	SECCOMP_ALLOW(mremap, SECCOMP_MASKED(3, ~(uint64_t)MREMAP_MAYMOVE, 0)),
+	SECCOMP_ALLOW(madvise, SECCOMP_CMP(2, SCMP_CMP_EQ, MADV_DONTNEED)),
+	SECCOMP_ALLOW(madvise, SECCOMP_CMP(2, SCMP_CMP_EQ, MADV_FREE)),
 
 	SECCOMP_ALLOW(clock_gettime),
 	SECCOMP_ALLOW(gettimeofday),
@@ -91,6 +97,8 @@ static const struct seccomp_rule base_rules[] = {
 #ifdef CONFINE_SANITIZER
 	/* ASan and UBSan unset their signal stack in _exit(). */
 	SECCOMP_ALLOW(sigaltstack),
+	/* ASan's allocator advises its shadow memory in its own ways. */
+	SECCOMP_ALLOW(madvise),
 #endif
 };
 
@@ -139,6 +147,19 @@ confine_opts_init(struct confine_opts *o, enum confine_proc proc)
 }
 
 void
+confine_opts_contract(struct confine_opts *o, const struct contract_args *a)
+{
+	/* contract_parse() refuses one run id without the other. */
+	if (a->run_uid.kind == CONTRACT_ID_NUM &&
+	    a->run_gid.kind == CONTRACT_ID_NUM) {
+		o->run_uid = (uid_t)a->run_uid.id;
+		o->run_gid = (gid_t)a->run_gid.id;
+	}
+	o->chroot_dir = a->chroot;
+	o->allow_weak = a->allow_weak;
+}
+
+void
 confine_get_report(struct confine_report *r)
 {
 	*r = report;
@@ -153,9 +174,9 @@ static void
 arm_pdeathsig(pid_t ppid)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
-		fatal("prctl(PR_SET_PDEATHSIG)");
+		fatal("op=confine why=\"PR_SET_PDEATHSIG\"");
 	if (getppid() != ppid)
-		fatalx("parent process is gone");
+		fatalx("op=confine why=\"parent process is gone\"");
 }
 
 static int
@@ -176,7 +197,7 @@ close_between(int lo, int hi)
 	if (close_range((unsigned int)lo, (unsigned int)hi, 0) == 0)
 		return;
 	if (errno != ENOSYS)
-		fatal("close_range(%d, %d)", lo, hi);
+		fatal("op=confine why=\"close_range\" lo=%d hi=%d", lo, hi);
 	/* Kernel before 5.9: one by one, up to the fd limit. */
 	if (hi > (int)sysconf(_SC_OPEN_MAX))
 		hi = (int)sysconf(_SC_OPEN_MAX);
@@ -204,7 +225,8 @@ close_fds(const struct confine_opts *o)
 	keep[n++] = o->epoll_fd;
 	keep[n++] = o->journal_fd;
 	if (o->nkeep > CONFINE_KEEP_MAX)
-		fatalx("confine: %zu fds to keep, at most %d", o->nkeep,
+		fatalx("op=confine why=\"too many fds to keep\" n=%zu max=%d",
+		    o->nkeep,
 		    CONFINE_KEEP_MAX);
 	for (i = 0; i < o->nkeep; i++)
 		keep[n++] = o->keep_fds[i];
@@ -216,7 +238,7 @@ close_fds(const struct confine_opts *o)
 			continue;	/* -1 (none) or a duplicate */
 		close_between(next, keep[i] - 1);
 		if (fcntl(keep[i], F_GETFD) == -1)
-			fatal("confine: fd %d", keep[i]);
+			fatal("op=confine why=\"fd to keep\" fd=%d", keep[i]);
 		next = keep[i] + 1;
 	}
 	close_between(next, (int)(~0U >> 1));
@@ -235,9 +257,9 @@ check_no_hole(int last)
 
 	for (fd = 0; fd <= last; fd++)
 		if (fcntl(fd, F_GETFD) == -1)
-			fatalx("confine: fd %d is not open, but fd %d is: "
-			    "clients must be numbered above every owned fd",
-			    fd, last);
+			fatalx("op=confine why=\"a hole in the owned fds: clients "
+			    "must be numbered above them\" fd=%d last=%d", fd,
+			    last);
 }
 
 /*
@@ -256,28 +278,29 @@ enter_chroot(const char *dir)
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	if (fstat(fd, &st) == -1)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 07777) != 0755)
-		fatalx("chroot %s: must be a directory owned by root with "
-		    "mode 0755", dir);
+		fatalx("op=confine chroot=\"%s\" why=\"must be a directory "
+		    "owned by root with mode 0755\"", dir);
 	if ((fd2 = dup(fd)) == -1)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	if ((d = fdopendir(fd2)) == NULL)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") != 0 &&
 		    strcmp(de->d_name, "..") != 0)
-			fatalx("chroot %s: not empty", dir);
+			fatalx("op=confine chroot=\"%s\" why=\"not empty\"",
+			    dir);
 	}
 	if (errno != 0)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	closedir(d);
 	if (fchdir(fd) == -1 || chroot(".") == -1 || chdir("/") == -1)
-		fatal("chroot %s", dir);
+		fatal("op=confine chroot=\"%s\"", dir);
 	close(fd);
 }
 
@@ -294,7 +317,7 @@ confine_drop_bounding(uint64_t keep)
 			continue;
 		if (errno == EINVAL)
 			break;	/* past the kernel's last capability */
-		fatal("prctl(PR_CAPBSET_DROP, %d)", cap);
+		fatal("op=confine why=\"PR_CAPBSET_DROP\" cap=%d", cap);
 	}
 }
 
@@ -309,24 +332,28 @@ drop_ids(uid_t uid, gid_t gid)
 	gid_t	 rg, eg, sg;
 
 	if (setgroups(0, NULL) == -1)
-		fatal("setgroups");
+		fatal("op=confine why=\"setgroups\"");
 	if (setresgid(gid, gid, gid) == -1)
-		fatal("setresgid %u", (unsigned int)gid);
+		fatal("op=confine why=\"setresgid\" gid=%u", (unsigned int)gid);
 	if (setresuid(uid, uid, uid) == -1)
-		fatal("setresuid %u", (unsigned int)uid);
+		fatal("op=confine why=\"setresuid\" uid=%u", (unsigned int)uid);
 
 	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
-		fatal("getresuid");
+		fatal("op=confine why=\"getresuid\"");
 	if (ru != uid || eu != uid || su != uid ||
 	    rg != gid || eg != gid || sg != gid ||
 	    getuid() != uid || getgid() != gid)
-		fatalx("can't drop privileges: ids did not all change");
+		fatalx("op=confine why=\"can't drop privileges: ids did not "
+		    "all change\"");
 	if (getgroups(0, NULL) != 0)
-		fatalx("can't drop privileges: supplementary groups remain");
+		fatalx("op=confine why=\"can't drop privileges: supplementary "
+		    "groups remain\"");
 	if (setgid(0) != -1 || setegid(0) != -1)
-		fatalx("can't drop privileges: gid 0 can be regained");
+		fatalx("op=confine why=\"can't drop privileges: gid 0 can be "
+		    "regained\"");
 	if (setuid(0) != -1 || seteuid(0) != -1)
-		fatalx("can't drop privileges: uid 0 can be regained");
+		fatalx("op=confine why=\"can't drop privileges: uid 0 can be "
+		    "regained\"");
 }
 
 /*
@@ -343,7 +370,7 @@ confine_drop_caps(uint64_t keep)
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
-		fatal("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+		fatal("op=confine why=\"PR_CAP_AMBIENT_CLEAR_ALL\"");
 	memset(&hdr, 0, sizeof(hdr));
 	memset(data, 0, sizeof(data));
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
@@ -351,7 +378,7 @@ confine_drop_caps(uint64_t keep)
 	data[0].effective = data[0].permitted = (uint32_t)keep;
 	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
 	if (syscall(SYS_capset, &hdr, data) == -1)
-		fatal("capset");
+		fatal("op=confine why=\"capset\"");
 }
 
 static void
@@ -362,7 +389,7 @@ set_limit(int resource, const char *name, rlim_t cur, rlim_t max)
 	rl.rlim_cur = cur;
 	rl.rlim_max = max;
 	if (setrlimit(resource, &rl) == -1)
-		fatal("setrlimit(%s)", name);
+		fatal("op=confine why=\"setrlimit\" limit=%s", name);
 }
 
 /*
@@ -385,11 +412,11 @@ set_limits(bool no_file_size)
 		 * be a file, and a lost log line beats a lost listener.
 		 */
 		if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
-			fatal("signal(SIGXFSZ)");
+			fatal("op=confine why=\"signal SIGXFSZ\"");
 		set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", 0, 0);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		fatal("getrlimit(RLIMIT_NOFILE)");
+		fatal("op=confine why=\"getrlimit NOFILE\"");
 	set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", rl.rlim_cur, rl.rlim_cur);
 	return rl.rlim_cur;
 }
@@ -436,14 +463,15 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 	if (want_drop) {
 		if (o->run_uid == CONFINE_NO_ID ||
 		    o->run_gid == (gid_t)CONFINE_NO_ID || o->chroot_dir == NULL)
-			fatalx("confine: --run-uid, --run-gid and --chroot "
-			    "go together");
+			fatalx("op=confine why=\"--run-uid, --run-gid and "
+			    "--chroot go together\"");
 		if (o->run_uid == 0 || o->run_gid == 0)
-			fatalx("confine: refusing to run as uid or gid 0");
+			fatalx("op=confine why=\"refusing to run as uid or "
+			    "gid 0\"");
 		if (geteuid() != 0)
-			fatalx("confine: --run-uid needs root");
+			fatalx("op=confine why=\"--run-uid needs root\"");
 		if (unshare(p->unshare_flags) == -1)
-			fatal("unshare");
+			fatal("op=confine why=\"unshare\"");
 		enter_chroot(o->chroot_dir);
 		confine_drop_bounding(0);
 		drop_ids(o->run_uid, (gid_t)o->run_gid);
@@ -451,8 +479,8 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 		arm_pdeathsig(ppid);
 		report.dropped = true;
 	} else if (geteuid() == 0 || getuid() == 0)
-		fatalx("confine: running as root needs --run-uid, --run-gid "
-		    "and --chroot");
+		fatalx("op=confine why=\"running as root needs --run-uid, "
+		    "--run-gid and --chroot\"");
 
 	/* 4. No capability left. */
 	confine_drop_caps(0);
@@ -462,20 +490,20 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 
 	/* 6. Not ptrace-able or dumpable by the user; no privilege via exec. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		fatal("prctl(PR_SET_DUMPABLE)");
+		fatal("op=confine why=\"PR_SET_DUMPABLE\"");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
+		fatal("op=confine why=\"PR_SET_NO_NEW_PRIVS\"");
 
 	/* 7. Landlock: no file, no TCP port, no outside socket or signal. */
 	if ((abi = landlock_restrict_all(o->allow_weak)) == -1) {
 		if (errno == ENOSYS || errno == EOPNOTSUPP)
-			fatal("Landlock is not available; "
-			    "--allow-weak-sandbox runs without it");
-		fatal("landlock");
+			fatal("op=confine why=\"Landlock is not available; "
+			    "--allow-weak-sandbox runs without it\"");
+		fatal("op=confine why=\"landlock\"");
 	}
 	if (abi == 0)
-		log_warnx("op=confine Landlock is not available: "
-		    "weak sandbox (--allow-weak-sandbox)");
+		log_warnx("op=confine why=\"Landlock is not available: weak "
+		    "sandbox (--allow-weak-sandbox)\"");
 	report.landlock_abi = abi;
 
 	/* 8. seccomp, last: every step above needed calls it refuses. */
@@ -506,7 +534,7 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 	tables[2].n = p->nrules;
 	if (seccomp_load_rules(p->proc, tables, 3, &fds,
 	    report.seccomp_debug) == -1)
-		fatal("seccomp");
+		fatal("op=confine why=\"seccomp\"");
 	report.seccomp = true;
 
 	log_info("op=confine landlock=%d seccomp=%s uid=%u gid=%u root=%s",

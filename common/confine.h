@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/contract.h"
 #include "common/seccomp.h"
 
 enum confine_proc {
@@ -82,6 +83,9 @@ struct confine_profile {
 
 /* Every fd -1, run ids CONFINE_NO_ID, the rest zero. */
 void	confine_opts_init(struct confine_opts *, enum confine_proc);
+/* Take the run-as ids, chroot and weak-sandbox choice from the argv. */
+void	confine_opts_contract(struct confine_opts *,
+	    const struct contract_args *);
 
 /* All the steps above; returns confined, or does not return (exit 1). */
 void	confine_apply(const struct confine_opts *,

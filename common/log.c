@@ -54,7 +54,7 @@ log_emit(int errnum, const char *fmt, va_list ap)
 			n += (size_t)r;
 	}
 	if (errnum && n < sizeof(line)) {
-		r = snprintf(line + n, sizeof(line) - n, ": %s",
+		r = snprintf(line + n, sizeof(line) - n, " err=\"%s\"",
 		    strerror(errnum));
 		if (r > 0)
 			n += (size_t)r;

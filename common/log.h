@@ -16,9 +16,10 @@ void	log_set_verbose(int);
 int	log_verbose(void);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));	/* appends ": strerror" */
+/* log_warn and fatal append err="strerror(errno)" to the line. */
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-/* This process cannot go on: log and exit(1). fatal appends strerror(errno). */
+/* This process cannot go on: log and exit(1). */
 void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 /*

@@ -134,7 +134,7 @@ add_row(scmp_filter_ctx ctx, uint32_t action, int nr,
 	rc = seccomp_rule_add_array(ctx, action, nr, ncmp, cmp);
 	if (rc < 0) {
 		errno = -rc;
-		log_warn("seccomp rule for %d", nr);
+		log_warn("op=confine why=\"seccomp rule\" nr=%d", nr);
 		errno = -rc;
 		return -1;
 	}

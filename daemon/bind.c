@@ -29,7 +29,7 @@ bind_mkdir(const char *path, const struct bind_req *r)
 	char		 dir[IPCADDR_PATH_MAX + 1];
 	char		*slash;
 	struct stat	 st;
-	mode_t		 mode = r->gid.kind == OPT_ID_NUM ? 0750 : 0700;
+	mode_t		 mode = r->gid.kind == CONTRACT_ID_NUM ? 0750 : 0700;
 	uid_t		 uid = (uid_t)-1;
 	gid_t		 gid = (gid_t)-1;
 	int		 fd, created;
@@ -40,34 +40,35 @@ bind_mkdir(const char *path, const struct bind_req *r)
 	*slash = '\0';
 	created = mkdir(dir, 0700) == 0;
 	if (!created && errno != EEXIST)
-		fatal("cannot create socket directory %s", dir);
+		fatal("op=bind dir=\"%s\" why=\"cannot create\"", dir);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
-		fatal("socket directory %s", dir);
+		fatal("op=bind dir=\"%s\" why=\"open\"", dir);
 	if (fstat(fd, &st) == -1)
-		fatal("socket directory %s", dir);
+		fatal("op=bind dir=\"%s\" why=\"fstat\"", dir);
 	if (!created) {
 		if (st.st_uid != geteuid() && !(r->root &&
-		    r->uid.kind == OPT_ID_NUM && st.st_uid == r->uid.id))
-			fatalx("socket directory %s: owned by uid %lu, not "
-			    "by uid %lu", dir, (unsigned long)st.st_uid,
+		    r->uid.kind == CONTRACT_ID_NUM && st.st_uid == r->uid.id))
+			fatalx("op=bind dir=\"%s\" why=\"not ours\" "
+			    "owner=%lu uid=%lu", dir,
+			    (unsigned long)st.st_uid,
 			    (unsigned long)geteuid());
 		if (st.st_mode & (S_IWGRP | S_IWOTH))
-			fatalx("socket directory %s: writable by group or "
-			    "others (mode %04o)", dir,
+			fatalx("op=bind dir=\"%s\" why=\"writable by "
+			    "group or others\" mode=%04o", dir,
 			    (unsigned)(st.st_mode & 07777));
 		close(fd);
 		return;
 	}
-	if (r->root && r->uid.kind == OPT_ID_NUM)
+	if (r->root && r->uid.kind == CONTRACT_ID_NUM)
 		uid = r->uid.id;
-	if (r->gid.kind == OPT_ID_NUM)
+	if (r->gid.kind == CONTRACT_ID_NUM)
 		gid = r->gid.id;
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    fchown(fd, uid, gid) == -1)
-		fatal("socket directory %s: chown", dir);
+		fatal("op=bind dir=\"%s\" why=\"chown\"", dir);
 	if (fchmod(fd, mode) == -1)
-		fatal("socket directory %s: chmod", dir);
+		fatal("op=bind dir=\"%s\" why=\"chmod\"", dir);
 	close(fd);
 }
 
@@ -83,13 +84,13 @@ bind_live(const char *path, const struct sockaddr_un *sun, socklen_t len)
 	int		 fd, r, e;
 
 	if (lstat(path, &st) == -1)
-		fatal("%s", path);
+		fatal("op=bind path=\"%s\" why=\"lstat\"", path);
 	if (!S_ISSOCK(st.st_mode))
-		fatalx("%s: exists and is not a socket; not replacing it",
-		    path);
+		fatalx("op=bind path=\"%s\" why=\"exists and is not a "
+		    "socket, not replacing it\"", path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
-		fatal("socket");
+		fatal("op=bind why=\"socket\"");
 	r = connect(fd, (const struct sockaddr *)sun, len);
 	e = errno;
 	close(fd);
@@ -98,7 +99,8 @@ bind_live(const char *path, const struct sockaddr_un *sun, socklen_t len)
 	if (e == ECONNREFUSED)
 		return 0;
 	errno = e;
-	fatal("%s: cannot tell whether a server listens there", path);
+	fatal("op=bind path=\"%s\" why=\"cannot tell whether a server "
+	    "listens there\"", path);
 }
 
 static void
@@ -107,27 +109,30 @@ bind_owner(struct bound *b, const struct bind_req *r)
 	struct stat	 st;
 	uid_t		 uid = (uid_t)-1;
 	gid_t		 gid = (gid_t)-1;
-	mode_t		 mode = r->gid.kind == OPT_ID_NUM ? 0660 : 0600;
+	mode_t		 mode = r->gid.kind == CONTRACT_ID_NUM ? 0660 : 0600;
 
 	if (lstat(b->path, &st) == -1)
-		fatal("%s", b->path);
+		fatal("op=bind path=\"%s\" why=\"lstat\"", b->path);
 	if (!S_ISSOCK(st.st_mode))
-		fatalx("%s: replaced by something else while binding", b->path);
+		fatalx("op=bind path=\"%s\" why=\"replaced by something "
+		    "else while binding\"", b->path);
 	b->dev = st.st_dev;
 	b->ino = st.st_ino;
 	b->have_path = true;
-	if (r->root && r->uid.kind == OPT_ID_NUM)
+	if (r->root && r->uid.kind == CONTRACT_ID_NUM)
 		uid = r->uid.id;
-	if (r->gid.kind == OPT_ID_NUM)
+	if (r->gid.kind == CONTRACT_ID_NUM)
 		gid = r->gid.id;
 	/* Owner and group first: group bits must never reach a wrong group. */
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    fchownat(AT_FDCWD, b->path, uid, gid, AT_SYMLINK_NOFOLLOW) == -1)
-		fatal("%s: chown to %ld:%ld", b->path,
+		fatal("op=bind path=\"%s\" why=\"chown\" uid=%ld gid=%ld",
+		    b->path,
 		    uid == (uid_t)-1 ? -1L : (long)uid,
 		    gid == (gid_t)-1 ? -1L : (long)gid);
 	if (fchmodat(AT_FDCWD, b->path, mode, AT_SYMLINK_NOFOLLOW) == -1)
-		fatal("%s: chmod %04o", b->path, (unsigned)mode);
+		fatal("op=bind path=\"%s\" why=\"chmod\" mode=%04o", b->path,
+		    (unsigned)mode);
 }
 
 void
@@ -141,10 +146,11 @@ bind_open(struct bound *b, const struct bind_req *r)
 
 	if (ipcaddr_sockaddr(r->addr, &sun, &len) == -1) {
 		if (errno == ENAMETOOLONG)
-			fatalx("socket address %s: %s longer than %zu bytes",
-			    r->addr, abstract ? "abstract name" : "path",
+			fatalx("op=bind addr=\"%s\" why=\"%s longer than "
+			    "%zu bytes\"", r->addr,
+			    abstract ? "abstract name" : "path",
 			    abstract ? IPCADDR_ABSTRACT_MAX : IPCADDR_PATH_MAX);
-		fatalx("socket address \"%s\": empty", r->addr);
+		fatalx("op=bind addr=\"%s\" why=\"empty\"", r->addr);
 	}
 	if (!abstract) {
 		snprintf(b->path, sizeof(b->path), "%s", r->addr);
@@ -159,31 +165,34 @@ bind_open(struct bound *b, const struct bind_req *r)
 	 */
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
-		fatal("socket");
+		fatal("op=bind why=\"socket\"");
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
-		fatal("setsockopt SO_PASSCRED");
+		fatal("op=bind why=\"SO_PASSCRED\"");
 	old = umask(077);
 	rv = bind(fd, (struct sockaddr *)&sun, len);
 	e = errno;
 	if (rv == -1 && e == EADDRINUSE && !abstract &&
 	    bind_live(b->path, &sun, len) == 0) {
-		log_info("replacing stale socket %s", b->path);
+		log_info("op=bind path=\"%s\" why=\"replacing a stale socket\"",
+		    b->path);
 		if (unlink(b->path) == -1 && errno != ENOENT)
-			fatal("%s: cannot remove stale socket", b->path);
+			fatal("op=bind path=\"%s\" why=\"cannot remove the "
+			    "stale socket\"", b->path);
 		rv = bind(fd, (struct sockaddr *)&sun, len);
 		e = errno;
 	}
 	umask(old);
 	if (rv == -1 && e == EADDRINUSE)
-		fatalx("%s: a server is already listening there", r->addr);
+		fatalx("op=bind addr=\"%s\" why=\"a server is already "
+		    "listening there\"", r->addr);
 	if (rv == -1) {
 		errno = e;
-		fatal("bind %s", r->addr);
+		fatal("op=bind addr=\"%s\" why=\"bind\"", r->addr);
 	}
 	if (!abstract)
 		bind_owner(b, r);
 	if (listen(fd, LISTEN_BACKLOG) == -1)
-		fatal("listen %s", r->addr);
+		fatal("op=bind addr=\"%s\" why=\"listen\"", r->addr);
 	b->fd = fd;
 }
 
@@ -204,5 +213,6 @@ bind_remove(struct bound *b)
 	    st.st_dev != b->dev || st.st_ino != b->ino)
 		return;
 	if (unlink(b->path) == -1)
-		log_warn("cannot remove %s", b->path);
+		log_warn("op=unbind path=\"%s\" why=\"cannot remove\"",
+		    b->path);
 }

@@ -17,8 +17,8 @@
 struct bind_req {
 	const char	*addr;
 	bool		 is_default;	/* create its directory if missing */
-	struct opt_id	 uid;		/* OPT_ID_NUM or OPT_ID_ANY */
-	struct opt_id	 gid;		/* OPT_ID_NUM, or OPT_ID_ANY: none */
+	struct contract_id	 uid;		/* CONTRACT_ID_NUM or CONTRACT_ID_ANY */
+	struct contract_id	 gid;		/* CONTRACT_ID_NUM, or CONTRACT_ID_ANY: none */
 	bool		 root;		/* euid 0: may chown */
 };
 

@@ -92,7 +92,7 @@ parent_dir(const char *path)
 	if (strlcpy(copy, path, sizeof(copy)) >= sizeof(copy))
 		fatalx("op=confine why=\"path too long\"");
 	if ((fd = open(dirname(copy), O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		fatal("op=confine open %s", copy);
+		fatal("op=confine path=\"%s\" why=\"open\"", copy);
 	return fd;
 }
 
@@ -117,7 +117,7 @@ daemon_landlock(const char *sock_path, const char *empty_root,
 	for (i = 0; i < n; i++)
 		close(g[i].dirfd);
 	if (abi == -1)
-		fatal("op=confine landlock");
+		fatal("op=confine why=\"landlock\"");
 	return abi;
 }
 
@@ -133,7 +133,7 @@ daemon_confine(const struct supervisor *sv, const char *sock_path,
 	int	 abi, i;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("op=confine prctl(PR_SET_NO_NEW_PRIVS)");
+		fatal("op=confine why=\"PR_SET_NO_NEW_PRIVS\"");
 	if (geteuid() == 0) {
 		keep = (uint64_t)1 << CAP_KILL;
 		confine_drop_bounding(keep);
@@ -150,7 +150,7 @@ daemon_confine(const struct supervisor *sv, const char *sock_path,
 	tables[1].n = daemon_rows(sv, rows);
 	confine_quiet_sanitizer();
 	if (seccomp_load_rules("privconfd", tables, 2, &fds, debug) == -1)
-		fatal("op=confine seccomp");
+		fatal("op=confine why=\"seccomp\"");
 	log_info("op=confine landlock=%d seccomp=%s caps=%s", abi,
 	    debug ? "trap" : "kill", keep ? "kill" : "none");
 }

@@ -24,9 +24,9 @@ detach_start(void)
 	ssize_t	 n;
 
 	if (pipe2(p, O_CLOEXEC) == -1)
-		fatal("pipe2");
+		fatal("op=detach why=\"pipe2\"");
 	if ((pid = fork()) == -1)
-		fatal("fork");
+		fatal("op=detach why=\"fork\"");
 	if (pid != 0) {
 		close(p[1]);
 		do
@@ -38,11 +38,11 @@ detach_start(void)
 	close(p[0]);
 	detach_fd = p[1];
 	if (setsid() == -1)
-		fatal("setsid");
+		fatal("op=detach why=\"setsid\"");
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
-		fatal("/dev/null");
+		fatal("op=detach why=\"/dev/null\"");
 	if (dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1)
-		fatal("dup2");
+		fatal("op=detach why=\"dup2\"");
 	if (null > STDERR_FILENO)
 		close(null);
 }

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/contract.h"
+#include "common/ipcaddr.h"
 #include "daemon/bind.h"
-#include "daemon/childargv.h"
 #include "daemon/confine.h"
 #include "daemon/detach.h"
-#include "common/ipcaddr.h"
 #include "daemon/options.h"
 #include "daemon/profile.h"
 #include "daemon/runas.h"
@@ -60,43 +60,49 @@ daemon_stdfds(void)
 			_exit(1);
 }
 
-/* The command line wins over the profile, the profile over the default. */
+/*
+ * What both children are told (common/contract.h).  For the socket, the
+ * command line wins over the profile, the profile over the default.
+ */
 static void
-daemon_conf(struct child_conf *c, const struct options *o,
-    const struct profile_ipc *pi, char *defaddr, size_t n, bool *is_default)
+daemon_conf(struct options *o, const struct profile_ipc *pi, char *defaddr,
+    size_t n, bool *is_default)
 {
-	c->opts = o;
+	struct contract_args *c = &o->child;
+
+	c->verbose = (unsigned)o->verbose;
+	c->allow_weak = o->allow_weak_sandbox;
 	*is_default = false;
 	if (o->socket != NULL)
-		c->addr = o->socket;
+		c->ipc_addr = o->socket;
 	else if (pi->addr != NULL) {
 		/* The profile's lines are freed once the worker has them. */
-		if ((c->addr = strdup(pi->addr)) == NULL)
-			fatal("strdup");
+		if ((c->ipc_addr = strdup(pi->addr)) == NULL)
+			fatal("op=start why=\"strdup\"");
 	}
 	else {
 		if (ipcaddr_default(defaddr, n, geteuid(),
 		    getenv("XDG_RUNTIME_DIR")) == -1)
-			fatalx("default socket address: XDG_RUNTIME_DIR too "
-			    "long; use -s");
-		c->addr = defaddr;
+			fatalx("op=start why=\"default socket address: "
+			    "XDG_RUNTIME_DIR too long, use -s\"");
+		c->ipc_addr = defaddr;
 		*is_default = true;
 	}
-	if (o->ipc_uid.kind != OPT_ID_UNSET)
+	if (o->ipc_uid.kind != CONTRACT_ID_UNSET)
 		c->ipc_uid = o->ipc_uid;
-	else if (pi->uid.kind != OPT_ID_UNSET)
+	else if (pi->uid.kind != CONTRACT_ID_UNSET)
 		c->ipc_uid = pi->uid;
 	else {
 		/* docs/protocol.md 2.3: the starter, not anyone. */
-		c->ipc_uid.kind = OPT_ID_NUM;
+		c->ipc_uid.kind = CONTRACT_ID_NUM;
 		c->ipc_uid.id = getuid();
 	}
-	if (o->ipc_gid.kind != OPT_ID_UNSET)
+	if (o->ipc_gid.kind != CONTRACT_ID_UNSET)
 		c->ipc_gid = o->ipc_gid;
-	else if (pi->gid.kind != OPT_ID_UNSET)
+	else if (pi->gid.kind != CONTRACT_ID_UNSET)
 		c->ipc_gid = pi->gid;
 	else
-		c->ipc_gid.kind = OPT_ID_ANY;
+		c->ipc_gid.kind = CONTRACT_ID_ANY;
 }
 
 /* A worker that refused the profile exits 1 by itself; a stuck one is told. */
@@ -109,7 +115,7 @@ daemon_setup_failed(int sp, int stuck)
 	supervise_stop(&sv, stuck);
 	if (!WIFEXITED(worker.status) || WEXITSTATUS(worker.status) != 1) {
 		supervise_describe(desc, sizeof(desc), worker.status);
-		log_warnx("worker %s", desc);
+		log_warnx("op=setup worker=\"%s\"", desc);
 	}
 	exit(1);
 }
@@ -120,9 +126,9 @@ main(int argc, char *argv[])
 	struct options		 o;
 	struct profile		 prof = PROFILE_INIT;
 	struct profile_ipc	 pi;
-	struct child_conf	 conf = { 0 };
+	struct contract_args	*conf;
 	struct bind_req		 breq;
-	struct childargv	 av;
+	struct contract_argv	 av;
 	enum setup_result	 r;
 	char			 err[1024], defaddr[IPCADDR_PATH_MAX + 1];
 	bool			 is_default;
@@ -149,17 +155,18 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < o.nprofiles; i++)
 		if (profile_read(&prof, o.profiles[i], err, sizeof(err)) == -1)
-			fatalx("%s", err);
+			fatalx("op=profile why=\"%s\"", err);
 	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	daemon_conf(&conf, &o, &pi, defaddr, sizeof(defaddr), &is_default);
+	daemon_conf(&o, &pi, defaddr, sizeof(defaddr), &is_default);
+	conf = &o.child;
 	if (geteuid() == 0) {
 		runas_user(&ra, o.user);
-		conf.runas = true;
-		conf.run_uid = ra.uid;
-		conf.run_gid = ra.gid;
+		conf->run_uid = (struct contract_id){ CONTRACT_ID_NUM, ra.uid };
+		conf->run_gid = (struct contract_id){ CONTRACT_ID_NUM, ra.gid };
 	} else if (o.user_set)
-		log_warnx("not running as root: --user %s ignored", o.user);
+		log_warnx("op=start user=\"%s\" why=\"not root: --user "
+		    "ignored\"", o.user);
 	spawn_find(&worker, "worker", o.libexec_dir, "privconf-worker");
 	spawn_find(&listener, "listener", o.libexec_dir, "privconf-listener");
 
@@ -168,22 +175,22 @@ main(int argc, char *argv[])
 	daemon_pid = getpid();
 	supervise_init(&sv);
 	if (atexit(daemon_cleanup) != 0)
-		fatalx("atexit");
+		fatalx("op=start why=\"atexit\"");
 
-	breq.addr = conf.addr;
+	breq.addr = conf->ipc_addr;
 	breq.is_default = is_default;
-	breq.uid = conf.ipc_uid;
-	breq.gid = conf.ipc_gid;
-	breq.root = conf.runas;
+	breq.uid = conf->ipc_uid;
+	breq.gid = conf->ipc_gid;
+	breq.root = geteuid() == 0;
 	bind_open(&bound, &breq);
-	if (conf.runas) {
+	if (breq.root) {
 		runas_mkroot(&ra);
-		conf.chroot = ra.root;
+		conf->chroot = ra.root;
 	}
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
-		fatal("socketpair");
-	childargv_worker(&av, &conf);
+		fatal("op=start why=\"socketpair\"");
+	contract_argv(&av, CONTRACT_WORKER, conf);
 	supervise_add(&sv, &worker);
 	spawn_child(&worker, av.v, sp[1], -1, &sv.childmask);
 	close(sp[1]);
@@ -201,17 +208,17 @@ main(int argc, char *argv[])
 	profile_free(&prof);
 
 	/* Only the listener keeps the socket: its close ends IPC. */
-	childargv_listener(&av, &conf);
+	contract_argv(&av, CONTRACT_LISTENER, conf);
 	supervise_add(&sv, &listener);
 	spawn_child(&listener, av.v, sp[0], bound.fd, &sv.childmask);
 	close(sp[0]);
 	close(bound.fd);
 	bound.fd = -1;
-	log_info("serving %s: worker pid %ld, listener pid %ld", conf.addr,
-	    (long)worker.pid, (long)listener.pid);
+	log_info("op=serve addr=\"%s\" worker=%ld listener=%ld",
+	    conf->ipc_addr, (long)worker.pid, (long)listener.pid);
 	detach_done();
 	daemon_confine(&sv, bound.have_path ? bound.path : NULL,
-	    conf.runas ? ra.root : NULL, o.allow_weak_sandbox);
+	    breq.root ? ra.root : NULL, o.allow_weak_sandbox);
 
 	exit(supervise_run(&sv));
 }

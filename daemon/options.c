@@ -51,42 +51,6 @@ static const struct option options_long[] = {
 	{ NULL,			0,		   NULL, 0 },
 };
 
-/* Numeric options and their bounds (docs/protocol.md section 8 for meaning). */
-struct options_num {
-	int		 val;
-	const char	*name;
-	uint64_t	 min;
-	uint64_t	 max;
-};
-
-static const struct options_num options_nums[] = {
-	{ OPT_MAX_CONN, "max-conn", 1, OPT_MAX_CONN_MAX },
-	{ OPT_MAX_CONN_PER_UID, "max-conn-per-uid", 1, OPT_MAX_CONN_MAX },
-	{ OPT_AUTH_TIMEOUT, "auth-timeout", 1, OPT_TIMEOUT_MAX_S },
-	{ OPT_IDLE_TIMEOUT, "idle-timeout", 0, OPT_TIMEOUT_MAX_S },
-	{ OPT_MAX_QUEUE, "max-queue", 1, OPT_MAX_QUEUE_MAX },
-	{ OPT_FD_RESERVE, "fd-reserve", 0, OPT_FD_RESERVE_MAX },
-};
-
-static unsigned *
-options_slot(struct options *o, int c)
-{
-	switch (c) {
-	case OPT_MAX_CONN:
-		return &o->max_conn;
-	case OPT_MAX_CONN_PER_UID:
-		return &o->max_conn_per_uid;
-	case OPT_AUTH_TIMEOUT:
-		return &o->auth_timeout;
-	case OPT_IDLE_TIMEOUT:
-		return &o->idle_timeout;
-	case OPT_MAX_QUEUE:
-		return &o->max_queue;
-	default:
-		return &o->fd_reserve;
-	}
-}
-
 void
 options_usage(FILE *fp)
 {
@@ -115,18 +79,18 @@ options_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 int
-options_id(const char *s, const char *word, struct opt_id *out)
+options_id(const char *s, const char *word, struct contract_id *out)
 {
 	uint64_t	 v;
 
 	if (strcmp(s, word) == 0) {
-		out->kind = OPT_ID_ANY;
+		out->kind = CONTRACT_ID_ANY;
 		out->id = 0;
 		return 0;
 	}
 	if (options_number(s, 0, OPT_ID_MAX, &v) == -1)
 		return -1;
-	out->kind = OPT_ID_NUM;
+	out->kind = CONTRACT_ID_NUM;
 	out->id = (uint32_t)v;
 	return 0;
 }
@@ -147,12 +111,7 @@ options_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->user = "nobody";
-	o->max_conn = DEFAULT_MAX_CONN;
-	o->max_conn_per_uid = DEFAULT_MAX_CONN_PER_UID;
-	o->auth_timeout = PREAUTH_TIMEOUT_MS / 1000;
-	o->idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
-	o->max_queue = CONN_OUTQ_MAX;
-	o->fd_reserve = FD_RESERVE;
+	contract_args_init(&o->child);
 }
 
 /* The option's name as the user typed it, for messages. */
@@ -175,26 +134,22 @@ options_one(struct options *o, int c, const char *arg, char *err,
     size_t errlen)
 {
 	char		 name[32];
-	uint64_t	 v;
-	size_t		 i;
 
 	if (arg != NULL && *arg == '\0')
 		return options_fail(err, errlen, "empty argument to %s",
 		    options_name(c, name, sizeof(name)));
-	for (i = 0; i < sizeof(options_nums) / sizeof(options_nums[0]); i++) {
-		if (options_nums[i].val != c)
-			continue;
-		if (options_number(arg, options_nums[i].min,
-		    options_nums[i].max, &v) == -1)
-			return options_fail(err, errlen,
-			    "--%s: %s: not a number from %llu to %llu",
-			    options_nums[i].name, arg,
-			    (unsigned long long)options_nums[i].min,
-			    (unsigned long long)options_nums[i].max);
-		*options_slot(o, c) = (unsigned)v;
-		return OPTIONS_RUN;
-	}
 	switch (c) {
+	case OPT_MAX_CONN:
+	case OPT_MAX_CONN_PER_UID:
+	case OPT_AUTH_TIMEOUT:
+	case OPT_IDLE_TIMEOUT:
+	case OPT_MAX_QUEUE:
+	case OPT_FD_RESERVE:
+		/* The children's limits: the contract's bounds, said once. */
+		if (contract_set(&o->child, options_name(c, name,
+		    sizeof(name)), arg, err, errlen) == -1)
+			return OPTIONS_ERROR;
+		break;
 	case 's':
 		o->socket = arg;
 		break;

@@ -11,36 +11,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/contract.h"
 #include "common/limits.h"
 
 #define PRIVCONF_VERSION	"0.1"
 
-/* An IPC uid or gid: not given, given as a number, or any/none. */
-enum opt_id_kind {
-	OPT_ID_UNSET,
-	OPT_ID_ANY,		/* "any" uid / "none" gid: not checked */
-	OPT_ID_NUM,
-};
-
-struct opt_id {
-	enum opt_id_kind kind;
-	uint32_t	 id;
-};
-
 struct options {
 	const char	 *socket;	/* NULL: from profile, or default */
-	struct opt_id	  ipc_uid;
-	struct opt_id	  ipc_gid;
+	struct contract_id	  ipc_uid;
+	struct contract_id	  ipc_gid;
 	const char	 *user;		/* the children's user under root */
 	bool		  user_set;
 	const char	**profiles;	/* -P FILE, in order */
 	size_t		  nprofiles;
-	unsigned	  max_conn;
-	unsigned	  max_conn_per_uid;
-	unsigned	  auth_timeout;	/* seconds */
-	unsigned	  idle_timeout;	/* seconds, 0 = never */
-	unsigned	  max_queue;	/* bytes */
-	unsigned	  fd_reserve;
+	/* The listener's limits, straight into the children's contract. */
+	struct contract_args child;
 	bool		  foreground;
 	int		  verbose;
 	const char	 *libexec_dir;	/* NULL: by /proc/self/exe */
@@ -74,6 +59,6 @@ int		options_number(const char *s, uint64_t min, uint64_t max,
 		    uint64_t *out);
 /* An IPC id: a number in [0, OPT_ID_MAX], or the word "word" (any/none). */
 int		options_id(const char *s, const char *word,
-		    struct opt_id *out);
+		    struct contract_id *out);
 
 #endif

@@ -182,7 +182,7 @@ profile_ipc(const struct profile *p, struct profile_ipc *ipc, char *err,
 	size_t		 i;
 
 	memset(ipc, 0, sizeof(*ipc));
-	ipc->uid.kind = ipc->gid.kind = OPT_ID_UNSET;
+	ipc->uid.kind = ipc->gid.kind = CONTRACT_ID_UNSET;
 	for (i = 0; i < p->n; i++) {
 		l = &p->lines[i];
 		/* A NUL inside the line would cut the value short: refuse. */
@@ -199,7 +199,7 @@ profile_ipc(const struct profile *p, struct profile_ipc *ipc, char *err,
 			if (strlen(l->text) != l->len ||
 			    options_number(v, 0, OPT_ID_MAX, &gid) == -1)
 				return profile_bad(l, err, errlen);
-			ipc->gid.kind = OPT_ID_NUM;
+			ipc->gid.kind = CONTRACT_ID_NUM;
 			ipc->gid.id = (uint32_t)gid;
 		}
 	}

@@ -31,8 +31,8 @@ struct profile {
 /* What the ipc lines ask for; the last line of each kind wins. */
 struct profile_ipc {
 	const char	*addr;		/* NULL: no ipc: line */
-	struct opt_id	 uid;		/* OPT_ID_UNSET: no such line */
-	struct opt_id	 gid;
+	struct contract_id	 uid;		/* CONTRACT_ID_UNSET: no such line */
+	struct contract_id	 gid;
 };
 
 /*

@@ -25,14 +25,14 @@ runas_user(struct runas *ra, const char *user)
 	errno = 0;
 	if ((pw = getpwnam(user)) == NULL) {
 		if (errno != 0)
-			fatal("user %s", user);
-		fatalx("user %s: no such user", user);
+			fatal("op=runas user=\"%s\" why=\"getpwnam\"", user);
+		fatalx("op=runas user=\"%s\" why=\"no such user\"", user);
 	}
 	/* A child that runs as root could regain everything it gave up. */
 	if (pw->pw_uid == 0 || pw->pw_gid == 0)
-		fatalx("user %s: uid %lu gid %lu; refusing to run the children "
-		    "as root", user, (unsigned long)pw->pw_uid,
-		    (unsigned long)pw->pw_gid);
+		fatalx("op=runas user=\"%s\" uid=%lu gid=%lu why=\"refusing "
+		    "to run the children as root\"", user,
+		    (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
 	ra->uid = pw->pw_uid;
 	ra->gid = pw->pw_gid;
 }
@@ -52,20 +52,20 @@ runas_mkroot(struct runas *ra)
 			break;
 		if (errno != ENOENT || i + 1 == nbases) {
 			ra->root[0] = '\0';
-			fatal("cannot create the children's empty root in %s",
-			    bases[i]);
+			fatal("op=runas dir=\"%s\" why=\"cannot create the "
+			    "children's empty root\"", bases[i]);
 		}
 	}
 	if (chmod(ra->root, 0755) == -1)
-		fatal("chmod %s", ra->root);
+		fatal("op=runas root=\"%s\" why=\"chmod\"", ra->root);
 	if (lstat(ra->root, &st) == -1)
-		fatal("%s", ra->root);
+		fatal("op=runas root=\"%s\" why=\"lstat\"", ra->root);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 07777) != 0755)
-		fatalx("%s: not a root-owned 0755 directory "
-		    "(uid %lu mode %04o)", ra->root, (unsigned long)st.st_uid,
-		    (unsigned)(st.st_mode & 07777));
-	log_debug("empty root %s", ra->root);
+		fatalx("op=runas root=\"%s\" why=\"not a root-owned 0755 "
+		    "directory\" owner=%lu mode=%04o", ra->root,
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777));
+	log_debug("op=runas root=\"%s\"", ra->root);
 }
 
 void
@@ -74,6 +74,7 @@ runas_rmroot(struct runas *ra)
 	if (ra->root[0] == '\0')
 		return;
 	if (rmdir(ra->root) == -1 && errno != ENOENT)
-		log_warn("cannot remove %s", ra->root);
+		log_warn("op=runas root=\"%s\" why=\"cannot remove\"",
+		    ra->root);
 	ra->root[0] = '\0';
 }

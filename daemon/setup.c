@@ -13,24 +13,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/errtab.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
 #include "daemon/profile.h"
 #include "daemon/setup.h"
-
-static int64_t
-setup_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Every line, then SETUP_DONE, as one stream of frames. */
 static void
@@ -48,14 +39,15 @@ setup_frames(struct buf *out, const struct profile *p)
 		m.data = (const uint8_t *)p->lines[i].text;
 		m.data_len = p->lines[i].len;
 		if (wire_encode(out, &m) == -1)
-			fatal("%s:%lu: cannot frame the line",
+			fatal("op=setup source=\"%s\" lineno=%lu "
+			    "why=\"cannot frame the line\"",
 			    p->lines[i].source,
 			    (unsigned long)p->lines[i].lineno);
 	}
 	memset(&m, 0, sizeof(m));
 	m.type = WIRE_SETUP_DONE;
 	if (wire_encode(out, &m) == -1)
-		fatal("cannot frame SETUP_DONE");
+		fatal("op=setup why=\"cannot frame SETUP_DONE\"");
 }
 
 /* privconfd: FILE:LINE: COMMAND: ERRTEXT, the line the worker refused. */
@@ -98,7 +90,7 @@ setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
 	if (n == 0)
 		return -1;
 	if (n < 0) {
-		log_warnx("worker: bad frame during setup: %s",
+		log_warnx("op=setup why=\"bad frame from the worker: %s\"",
 		    why != NULL ? why : "?");
 		return SETUP_FAILED;
 	}
@@ -107,13 +99,13 @@ setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
 		return SETUP_FAILED;
 	}
 	if (m.type != WIRE_READY) {
-		log_warnx("worker: %s frame during setup",
+		log_warnx("op=setup why=\"%s frame from the worker\"",
 		    wire_type_name(m.type));
 		return SETUP_FAILED;
 	}
 	/* READY before it had the whole profile, or with bytes after it. */
 	if (!all_sent || (size_t)n != buf_unread(in)) {
-		log_warnx("worker: READY out of turn");
+		log_warnx("op=setup why=\"READY out of turn\"");
 		return SETUP_FAILED;
 	}
 	return SETUP_READY;
@@ -132,9 +124,9 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 
 	setup_frames(&out, p);
 	if (buf_reserve(&in, WIRE_HDR_LEN + WIRE_BODY_MAX) == -1)
-		fatal("setup buffer");
+		fatal("op=setup why=\"buffer\"");
 	/* The clock restarts with every byte the worker takes. */
-	deadline = setup_now() + SETUP_TIMEOUT_MS;
+	deadline = (int64_t)clock_ms() + SETUP_TIMEOUT_MS;
 	while (r == -1) {
 		nfd = 0;
 		pfd[nfd].fd = fd;
@@ -145,17 +137,17 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			pfd[nfd].fd = worker->log.fd;
 			pfd[nfd++].events = POLLIN;
 		}
-		left = deadline - setup_now();
+		left = deadline - (int64_t)clock_ms();
 		if (left <= 0) {
-			log_warnx("worker: no answer to the profile within "
-			    "%d ms", SETUP_TIMEOUT_MS);
+			log_warnx("op=setup why=\"no answer from the worker\" "
+			    "timeout_ms=%d", SETUP_TIMEOUT_MS);
 			r = SETUP_TIMEOUT;
 			break;
 		}
 		if (poll(pfd, (nfds_t)nfd, (int)left) == -1) {
 			if (errno == EINTR)
 				continue;
-			fatal("poll");
+			fatal("op=setup why=\"poll\"");
 		}
 		if (worker->log.fd != -1)
 			relay_read(&worker->log);
@@ -168,12 +160,13 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			    MSG_DONTWAIT | MSG_NOSIGNAL);
 			if (n > 0) {
 				buf_consume(&out, (size_t)n);
-				deadline = setup_now() + SETUP_TIMEOUT_MS;
+				deadline = (int64_t)clock_ms() + SETUP_TIMEOUT_MS;
 				sending = buf_unread(&out) > 0;
 			} else if (n == -1 && errno != EAGAIN &&
 			    errno != EINTR) {
 				/* What it said before going is still there. */
-				log_debug("worker: send: %s", strerror(errno));
+				log_debug("op=setup why=\"send\" err=\"%s\"",
+				    strerror(errno));
 				sending = false;
 			}
 		}
@@ -183,7 +176,7 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			if (n == -1 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (n <= 0) {
-				log_warnx("worker: %s during setup",
+				log_warnx("op=setup why=\"worker %s\"",
 				    n == 0 ? "gone" : strerror(errno));
 				r = SETUP_FAILED;
 				break;
@@ -191,8 +184,7 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			in.len += (size_t)n;
 			r = setup_answer(&in, p, buf_unread(&out) == 0);
 			if (r == -1 && in.len == in.cap) {
-				log_warnx("worker: frame too long during "
-				    "setup");
+				log_warnx("op=setup why=\"frame too long\"");
 				r = SETUP_FAILED;
 			}
 		}

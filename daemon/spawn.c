@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/contract.h"
 #include "common/log.h"
 #include "daemon/spawn.h"
 
@@ -23,6 +24,11 @@
 #define SPAWN_FD_PARK	10
 /* The child's end of the exec-error pipe, just past the contract's fds. */
 #define SPAWN_FD_ERR	5
+
+_Static_assert(CONTRACT_FD_LISTEN == CONTRACT_FD_JOURNAL,
+    "a child's fd 4 is the listening socket or the journal");
+_Static_assert(SPAWN_FD_ERR > CONTRACT_FD_LISTEN &&
+    SPAWN_FD_PARK > SPAWN_FD_ERR, "parked fds clash with the contract's");
 
 void
 spawn_find(struct child *c, const char *name, const char *libexec,
@@ -40,20 +46,21 @@ spawn_find(struct child *c, const char *name, const char *libexec,
 	if (libexec == NULL) {
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (n == -1)
-			fatal("readlink /proc/self/exe");
+			fatal("op=spawn why=\"readlink /proc/self/exe\"");
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) == NULL)
-			fatalx("/proc/self/exe: %s: not an absolute path",
-			    self);
+			fatalx("op=spawn exe=\"%s\" why=\"not an absolute "
+			    "path\"", self);
 		*slash = '\0';
 		libexec = self;
 	}
 	r = snprintf(c->path, sizeof(c->path), "%s/%s", libexec, prog);
 	if (r < 0 || (size_t)r >= sizeof(c->path))
-		fatalx("%s/%s: path too long", libexec, prog);
+		fatalx("op=spawn dir=\"%s\" prog=%s why=\"path too long\"",
+		    libexec, prog);
 	if (access(c->path, X_OK) == -1)
-		fatal("cannot execute %s%s", c->path, libexec == self ? "" :
-		    " (from --libexec-dir)");
+		fatal("op=spawn path=\"%s\" why=\"cannot execute%s\"",
+		    c->path, libexec == self ? "" : " (--libexec-dir)");
 }
 
 /* In the child: report errno to privconfd and die. */
@@ -82,7 +89,7 @@ spawn_park(int fd, int errfd)
 }
 
 static void __attribute__((noreturn))
-spawn_exec(const struct child *c, char *const argv[], int fd3, int fd4,
+spawn_exec(const struct child *c, char *const argv[], int linkfd, int fd4,
     int logw, int errw, const sigset_t *mask, pid_t parent)
 {
 	int	 null;
@@ -109,12 +116,13 @@ spawn_exec(const struct child *c, char *const argv[], int fd3, int fd4,
 	errw = spawn_park(errw, errw);
 	null = spawn_park(null, errw);
 	logw = spawn_park(logw, errw);
-	fd3 = spawn_park(fd3, errw);
+	linkfd = spawn_park(linkfd, errw);
 	fd4 = spawn_park(fd4, errw);
 	if (dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
-	    dup2(logw, 2) == -1 || dup2(fd3, 3) == -1)
+	    dup2(logw, 2) == -1 || dup2(linkfd, CONTRACT_FD_LINK) == -1)
 		spawn_fail(errw);
-	if (fd4 != -1 ? dup2(fd4, 4) == -1 : close(4) == -1 && errno != EBADF)
+	if (fd4 != -1 ? dup2(fd4, CONTRACT_FD_LISTEN) == -1 :
+	    close(CONTRACT_FD_LISTEN) == -1 && errno != EBADF)
 		spawn_fail(errw);
 	if (dup3(errw, SPAWN_FD_ERR, O_CLOEXEC) == -1)
 		spawn_fail(errw);
@@ -126,7 +134,7 @@ spawn_exec(const struct child *c, char *const argv[], int fd3, int fd4,
 }
 
 void
-spawn_child(struct child *c, char *const argv[], int fd3, int fd4,
+spawn_child(struct child *c, char *const argv[], int linkfd, int fd4,
     const sigset_t *mask)
 {
 	int	 logp[2], errp[2], e;
@@ -134,15 +142,15 @@ spawn_child(struct child *c, char *const argv[], int fd3, int fd4,
 	ssize_t	 n;
 
 	if (pipe2(logp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1)
-		fatal("pipe2");
+		fatal("op=spawn why=\"pipe2\"");
 	/* The child's log writes must never block it: a full pipe drops. */
 	if (fcntl(logp[1], F_SETFL, O_NONBLOCK) == -1 ||
 	    fcntl(logp[0], F_SETFL, O_NONBLOCK) == -1)
-		fatal("fcntl O_NONBLOCK");
+		fatal("op=spawn why=\"O_NONBLOCK\"");
 	if ((pid = fork()) == -1)
-		fatal("fork");
+		fatal("op=spawn why=\"fork\"");
 	if (pid == 0)
-		spawn_exec(c, argv, fd3, fd4, logp[1], errp[1], mask, parent);
+		spawn_exec(c, argv, linkfd, fd4, logp[1], errp[1], mask, parent);
 	close(logp[1]);
 	close(errp[1]);
 	c->pid = pid;
@@ -158,7 +166,8 @@ spawn_child(struct child *c, char *const argv[], int fd3, int fd4,
 			;
 		c->pid = 0;
 		errno = e;
-		fatal("cannot start %s %s", c->name, c->path);
+		fatal("op=spawn child=%s path=\"%s\" why=\"cannot start\"",
+		    c->name, c->path);
 	}
-	log_debug("started %s pid %ld", c->name, (long)pid);
+	log_debug("op=spawn child=%s pid=%ld", c->name, (long)pid);
 }

@@ -1,8 +1,8 @@
 /*
  * Starting the children with the exact descriptors of the process
- * contract: 0 and 1 /dev/null, 2 the write end of a non-blocking log
- * pipe, 3 the socketpair end, 4 the listening socket or journal (or not
- * open), nothing else.
+ * contract (common/contract.h): 0 and 1 /dev/null, 2 the write end of a
+ * non-blocking log pipe, 3 the socketpair end, 4 the listening socket or
+ * the journal (or not open), nothing else.
  */
 #ifndef PRIVCONF_DAEMON_SPAWN_H
 #define PRIVCONF_DAEMON_SPAWN_H
@@ -30,11 +30,12 @@ struct child {
 void	spawn_find(struct child *c, const char *name, const char *libexec,
 	    const char *prog);
 /*
- * fork+exec c->path with argv; fd3 and fd4 (-1: none) become 3 and 4.
+ * fork+exec c->path with argv; linkfd becomes CONTRACT_FD_LINK and fd4
+ * (-1: none) CONTRACT_FD_LISTEN or CONTRACT_FD_JOURNAL, the same number.
  * mask is the signal mask the child starts with.  fatal() when the
  * program cannot be started (the exec error is reported back).
  */
-void	spawn_child(struct child *c, char *const argv[], int fd3, int fd4,
+void	spawn_child(struct child *c, char *const argv[], int linkfd, int fd4,
 	    const sigset_t *mask);
 
 #endif

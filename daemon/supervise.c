@@ -13,9 +13,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "daemon/supervise.h"
@@ -25,15 +25,6 @@ enum sv_state {
 	SV_ENDING,	/* one exited 0, the other has TERM_GRACE_MS to do so */
 	SV_STOP,	/* privconfd stops them: SIGTERM sent */
 };
-
-static int64_t
-sv_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 supervise_describe(char *dst, size_t n, int status)
@@ -62,9 +53,9 @@ supervise_init(struct supervisor *sv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, &sv->childmask) == -1)
-		fatal("sigprocmask");
+		fatal("op=start why=\"sigprocmask\"");
 	if ((sv->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		fatal("signalfd");
+		fatal("op=start why=\"signalfd\"");
 	/* A vanished reader must be an error return, never a signal. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -93,7 +84,7 @@ supervise_signals(struct supervisor *sv)
 			continue;
 		/* timeout(1) and friends signal privconfd and its group. */
 		if (!sv->stopping)
-			log_info("SIG%s: stopping",
+			log_info("op=stop signal=SIG%s",
 			    sigabbrev_np((int)si.ssi_signo));
 		sv->stopping = 1;
 		stop = 1;
@@ -130,7 +121,7 @@ sv_reap(struct supervisor *sv, struct child **last)
 		if (pid == 0 || (pid == -1 && errno == EINTR))
 			continue;
 		if (pid == -1)
-			fatal("waitpid %s", c->name);
+			fatal("op=reap child=%s why=\"waitpid\"", c->name);
 		c->pid = 0;
 		c->status = st;
 		/* Its last words come before privconfd's verdict on it. */
@@ -161,7 +152,8 @@ sv_signal(struct supervisor *sv, int sig)
 	for (i = 0; i < sv->nkids; i++)
 		if (sv->kids[i]->pid > 0 && kill(sv->kids[i]->pid, sig) == -1 &&
 		    errno != ESRCH)
-			log_warn("kill %s", sv->kids[i]->name);
+			log_warn("op=signal child=%s why=\"kill\"",
+			    sv->kids[i]->name);
 }
 
 /*
@@ -183,12 +175,12 @@ sv_wait(struct supervisor *sv, int64_t deadline)
 			pfd[n++].events = POLLIN;
 		}
 	if (deadline >= 0) {
-		left = deadline - sv_now();
+		left = deadline - (int64_t)clock_ms();
 		timeout = left < 0 ? 0 : left > INT32_MAX ? INT32_MAX :
 		    (int)left;
 	}
 	if (poll(pfd, (nfds_t)n, timeout) == -1 && errno != EINTR)
-		fatal("poll");
+		fatal("op=supervise why=\"poll\"");
 	for (i = 0; i < sv->nkids; i++)
 		if (sv->kids[i]->log.fd != -1)
 			relay_read(&sv->kids[i]->log);
@@ -207,7 +199,7 @@ supervise_kill(struct supervisor *sv)
 		/* After SIGKILL the wait is short and certain. */
 		while (c->pid > 0 && waitpid(c->pid, &c->status, 0) == -1) {
 			if (errno != EINTR) {
-				log_warn("waitpid %s", c->name);
+				log_warn("op=reap child=%s why=\"waitpid\"", c->name);
 				break;
 			}
 		}
@@ -220,18 +212,18 @@ void
 supervise_stop(struct supervisor *sv, int term)
 {
 	struct child	*last;
-	int64_t		 deadline = sv_now() + TERM_GRACE_MS;
+	int64_t		 deadline = (int64_t)clock_ms() + TERM_GRACE_MS;
 
 	if (term)
 		sv_signal(sv, SIGTERM);
 	sv_reap(sv, &last);
-	while (sv_alive(sv) > 0 && sv_now() < deadline) {
+	while (sv_alive(sv) > 0 && (int64_t)clock_ms() < deadline) {
 		sv_wait(sv, deadline);
 		sv_reap(sv, &last);
 	}
 	if (sv_alive(sv) > 0)
-		log_warnx("children still running after %d ms: killing them",
-		    TERM_GRACE_MS);
+		log_warnx("op=stop why=\"children still running, killing "
+		    "them\" grace_ms=%d", TERM_GRACE_MS);
 	supervise_kill(sv);
 }
 
@@ -246,9 +238,9 @@ static const struct child *
 sv_settle(struct supervisor *sv, const struct child *c)
 {
 	struct child	*last;
-	int64_t		 deadline = sv_now() + LOST_SETTLE_MS;
+	int64_t		 deadline = (int64_t)clock_ms() + LOST_SETTLE_MS;
 
-	while (sv_alive(sv) > 0 && sv_now() < deadline) {
+	while (sv_alive(sv) > 0 && (int64_t)clock_ms() < deadline) {
 		sv_wait(sv, deadline);
 		if (sv_reap(sv, &last) > 0 &&
 		    sv_severity(last->status) > sv_severity(c->status))
@@ -295,7 +287,7 @@ supervise_run(struct supervisor *sv)
 		if (stop && state != SV_STOP) {
 			state = SV_STOP;
 			sv_signal(sv, SIGTERM);
-			deadline = sv_now() + TERM_GRACE_MS;
+			deadline = (int64_t)clock_ms() + TERM_GRACE_MS;
 		}
 		if (sv_reap(sv, &last) > 0 && state != SV_STOP) {
 			if (sv_severity(last->status) > 0)
@@ -304,18 +296,19 @@ supervise_run(struct supervisor *sv)
 			if (state == SV_RUN) {
 				state = SV_ENDING;
 				first0 = last;
-				deadline = sv_now() + TERM_GRACE_MS;
+				deadline = (int64_t)clock_ms() + TERM_GRACE_MS;
 			}
 		}
 		if (sv_alive(sv) == 0) {
-			log_info("%s", state == SV_STOP ? "stopped" :
-			    "both children ended: IPC is over");
+			log_info("op=stop why=\"%s\"", state == SV_STOP ?
+			    "stopped" : "both children ended: IPC is over");
 			return 0;
 		}
-		if (deadline >= 0 && sv_now() >= deadline) {
+		if (deadline >= 0 && (int64_t)clock_ms() >= deadline) {
 			if (state == SV_STOP) {
-				log_warnx("children still running after %d "
-				    "ms: killing them", TERM_GRACE_MS);
+				log_warnx("op=stop why=\"children still "
+				    "running, killing them\" grace_ms=%d",
+				    TERM_GRACE_MS);
 				supervise_kill(sv);
 				return 0;
 			}

@@ -79,10 +79,10 @@ void
 listener_confine(const struct confine_opts *o)
 {
 	if (o->proc != CONFINE_LISTENER)
-		fatalx("listener_confine: options are not the listener's");
+		fatalx("op=confine why=\"options are not the listener's\"");
 	if (o->listen_fd < 0 || o->epoll_fd < 0 || o->peer_fd < 0)
-		fatalx("listener_confine: listen, epoll and peer fds needed");
+		fatalx("op=confine why=\"listen, epoll and peer fds needed\"");
 	if (o->journal_fd != -1)
-		fatalx("listener_confine: the listener owns no journal");
+		fatalx("op=confine why=\"the listener owns no journal\"");
 	confine_apply(o, &listener_profile);
 }

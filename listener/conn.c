@@ -61,7 +61,7 @@ conn_append(struct buf *b, const void *p, size_t n)
 		fatal("op=conn why=\"output buffer\"");
 }
 
-static void
+void
 conn_slot_free(struct conn_slot *s)
 {
 	buf_free(&s->body);

@@ -20,26 +20,11 @@
 #include "common/buf.h"
 #include "listener/auth.h"
 #include "listener/prompt.h"
+#include "listener/slot.h"
 
 struct conn;
 struct link;
 
-/*
- * One reply due to the client.  conn is NULL once the connection is gone
- * (the link still waits for the reply); id is 0 for a built-in; waiting:
- * the worker still owes (part of) it; prompt: "; " follows it; body holds
- * its bytes until the slots before it are out.
- */
-struct conn_slot {
-	TAILQ_ENTRY(conn_slot)	 centry;	/* the connection's order */
-	TAILQ_ENTRY(conn_slot)	 lentry;	/* the link's fifo */
-	struct conn		*conn;
-	uint64_t		 id;
-	bool			 waiting;
-	bool			 prompt;
-	struct buf		 body;
-};
-TAILQ_HEAD(conn_slotq, conn_slot);
 TAILQ_HEAD(conn_list, conn);
 
 /* Timeouts in ms, 0: never; max_queue: reply bytes before reading stops. */
@@ -114,10 +99,6 @@ void	conn_input(struct conn *, const uint8_t *p, size_t n,
 void	conn_eof(struct conn *);
 /* n bytes of c->out reached the client. */
 void	conn_sent(struct conn *, size_t n);
-
-/* The worker's reply for s: a part of the body, then its end. */
-void	conn_slot_data(struct conn_slot *, const uint8_t *, size_t);
-void	conn_slot_done(struct conn_slot *);
 
 bool	conn_wants_read(const struct conn *);
 size_t	conn_queued(const struct conn *);

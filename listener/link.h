@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "listener/conn.h"
+#include "listener/auth.h"
+#include "listener/slot.h"
 
 /* Bytes asked of one recv from the worker. */
 #define LINK_READ_SIZE	(256 * 1024)

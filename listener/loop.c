@@ -15,9 +15,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "listener/loop.h"
@@ -25,16 +25,6 @@
 
 /* Chunks drained from a client that hung up, or before closing one. */
 #define LOOP_DRAIN_MAX	16
-
-uint64_t
-loop_now(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("op=loop why=\"clock_gettime\"");
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 loop_nonblock(int fd)
@@ -80,7 +70,7 @@ loop_add(struct loop *l, int fd, uint32_t events, void *ptr)
 }
 
 struct loop *
-loop_new(const struct listener_opts *o, int link_fd, int listen_fd)
+loop_new(const struct contract_args *o, int link_fd, int listen_fd)
 {
 	struct loop	*l;
 	struct rlimit	 rl;
@@ -88,7 +78,7 @@ loop_new(const struct listener_opts *o, int link_fd, int listen_fd)
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("op=start why=\"calloc\"");
-	/* First fd created, so that it is 5 (listener/confine.h). */
+	/* First fd created: CONTRACT_FD_EPOLL in the real listener. */
 	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("op=start why=\"epoll_create1\"");
 	l->lfd = listen_fd;
@@ -102,16 +92,20 @@ loop_new(const struct listener_opts *o, int link_fd, int listen_fd)
 	if (setsockopt(listen_fd, SOL_SOCKET, SO_PASSCRED, &one,
 	    sizeof(one)) == -1)
 		fatal("op=start why=\"SO_PASSCRED on fd %d\"", listen_fd);
-	l->cfg.auth = o->auth;
-	l->cfg.max_queue = o->max_queue;
-	l->cfg.auth_timeout_ms = (uint64_t)o->auth_timeout * 1000;
-	l->cfg.idle_timeout_ms = (uint64_t)o->idle_timeout * 1000;
+	l->cfg.auth.check_uid = o->ipc_uid.kind == CONTRACT_ID_NUM;
+	l->cfg.auth.uid = (uid_t)o->ipc_uid.id;
+	l->cfg.auth.check_gid = o->ipc_gid.kind == CONTRACT_ID_NUM;
+	l->cfg.auth.gid = (gid_t)o->ipc_gid.id;
+	l->cfg.max_queue = (size_t)o->max_queue;
+	/* The contract bounds them below INT_MAX milliseconds. */
+	l->cfg.auth_timeout_ms = o->auth_timeout * 1000;
+	l->cfg.idle_timeout_ms = o->idle_timeout * 1000;
 	l->max_conn = o->max_conn;
 	l->max_per_uid = o->max_conn_per_uid;
 	l->fd_reserve = o->fd_reserve;
 	link_init(&l->link, link_fd);
 	conn_ctx_init(&l->ctx, &l->cfg, &l->link);
-	l->ctx.now = loop_now();
+	l->ctx.now = clock_ms();
 	TAILQ_INIT(&l->conns);
 	TAILQ_INIT(&l->graveyard);
 	/*
@@ -128,10 +122,11 @@ loop_new(const struct listener_opts *o, int link_fd, int listen_fd)
 	l->listen_on = true;
 	loop_add(l, listen_fd, EPOLLIN, &l->tag_listen);
 	log_debug("op=start max_conn=%lu max_conn_per_uid=%lu "
-	    "auth_timeout=%lu idle_timeout=%lu max_queue=%zu fd_reserve=%lu "
-	    "nofile=%llu fds=%zu", o->max_conn, o->max_conn_per_uid,
-	    o->auth_timeout, o->idle_timeout, o->max_queue, o->fd_reserve,
-	    (unsigned long long)l->nofile, l->nfds_base);
+	    "auth_timeout=%llu idle_timeout=%llu max_queue=%zu "
+	    "fd_reserve=%lu nofile=%llu fds=%zu", l->max_conn,
+	    l->max_per_uid, (unsigned long long)o->auth_timeout,
+	    (unsigned long long)o->idle_timeout, l->cfg.max_queue,
+	    l->fd_reserve, (unsigned long long)l->nofile, l->nfds_base);
 	return l;
 }
 
@@ -378,11 +373,10 @@ loop_free(struct loop *l)
 		TAILQ_REMOVE(&l->graveyard, c, entry);
 		free(c);
 	}
-	/* Replies the worker still owed to connections now gone. */
+	/* Orphans: replies the worker still owed to connections now gone. */
 	while ((s = TAILQ_FIRST(&l->link.fifo)) != NULL) {
 		TAILQ_REMOVE(&l->link.fifo, s, lentry);
-		buf_free(&s->body);
-		free(s);
+		conn_slot_free(s);
 	}
 	buf_free(&l->link.in);
 	buf_free(&l->link.out);
@@ -399,7 +393,7 @@ loop_timeout(const struct loop *l)
 		t = l->accept_retry;
 	if (t == UINT64_MAX)
 		return -1;
-	now = loop_now();
+	now = clock_ms();
 	if (t <= now)
 		return 0;
 	return t - now > INT_MAX ? INT_MAX : (int)(t - now);
@@ -419,7 +413,7 @@ loop_run(struct loop *l)
 				continue;
 			fatal("op=loop why=\"epoll_wait\"");
 		}
-		l->ctx.now = loop_now();
+		l->ctx.now = clock_ms();
 		for (i = 0; i < n; i++) {
 			p = evs[i].data.ptr;
 			if (p == &l->tag_link) {

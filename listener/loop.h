@@ -12,7 +12,7 @@
 
 #include "listener/conn.h"
 #include "listener/link.h"
-#include "listener/opts.h"
+#include "common/contract.h"
 
 /* After EMFILE with no client to wait for, try accept again this late. */
 #define LOOP_ACCEPT_RETRY_MS	1000
@@ -44,7 +44,7 @@ struct loop {
 };
 
 /* Set up around the fds privconfd passed (fatal on failure). */
-struct loop *loop_new(const struct listener_opts *, int link_fd,
+struct loop *loop_new(const struct contract_args *, int link_fd,
 	    int listen_fd);
 /* The epoll fd exists before confinement: its seccomp rules name it. */
 int	loop_epoll_fd(const struct loop *);
@@ -54,7 +54,6 @@ int	loop_run(struct loop *);
 void	loop_free(struct loop *);
 /* Close c now, without further bytes; idempotent. */
 void	loop_close(struct loop *, struct conn *, const char *why);
-uint64_t loop_now(void);
 
 /* listener/accept.c */
 void	accept_clients(struct loop *);

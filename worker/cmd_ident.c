@@ -32,7 +32,7 @@ int
 cmd_idmap_apply(struct policy *p, const struct cmd *c,
     struct cmd_result *res, struct buf *out)
 {
-	struct policy_idmap *m = c->row->which == 0 ? &p->setuid : &p->setgid;
+	struct policy_idmap *m = cmd_field(p, c);
 	int	 err;
 
 	(void)out;
@@ -82,12 +82,13 @@ str_apply(struct policy_str *d, const struct cmd *c, struct cmd_result *res)
 	return 0;
 }
 
+/* name/host, name/domain, root: the row's string setting. */
 int
-cmd_name_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
+cmd_str_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
     struct buf *out)
 {
 	(void)out;
-	return str_apply(c->row->which == 0 ? &p->host : &p->domain, c, res);
+	return str_apply(cmd_field(p, c), c, res);
 }
 
 /* root:<absolute path>, at most PATTERN_MAX bytes (PATH_MAX with its NUL). */
@@ -98,14 +99,6 @@ cmd_root_parse(struct cmd *c)
 	    memchr(c->arg, '\0', c->arglen) != NULL)
 		return EINVAL;
 	return 0;
-}
-
-int
-cmd_root_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
-    struct buf *out)
-{
-	(void)out;
-	return str_apply(&p->root, c, res);
 }
 
 int
@@ -121,7 +114,7 @@ cmd_ipc_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
 	(void)out;
 	if (p->ipc_bound)
 		return 0;
-	return str_apply(&p->ipc_addr, c, res);
+	return str_apply(cmd_field(p, c), c, res);
 }
 
 /* ipc/uid:<n|any>, ipc/gid:<n>. */
@@ -130,7 +123,7 @@ cmd_ipc_id_parse(struct cmd *c)
 {
 	uint32_t id;
 
-	if (c->row->which == 0 && c->arglen == 3 &&
+	if ((c->row->flags & CMD_F_ANY) && c->arglen == 3 &&
 	    memcmp(c->arg, "any", 3) == 0) {
 		c->num = (uint64_t)-1;
 		return 0;
@@ -145,7 +138,7 @@ int
 cmd_ipc_id_apply(struct policy *p, const struct cmd *c,
     struct cmd_result *res, struct buf *out)
 {
-	int64_t	*d = c->row->which == 0 ? &p->ipc_uid : &p->ipc_gid;
+	int64_t	*d = cmd_field(p, c);
 	int64_t	 v = c->num == (uint64_t)-1 ? POLICY_ID_NONE : (int64_t)c->num;
 
 	(void)out;

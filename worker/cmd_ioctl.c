@@ -64,8 +64,7 @@ int
 cmd_ioctl_apply(struct policy *p, const struct cmd *c,
     struct cmd_result *res, struct buf *out)
 {
-	struct policy_u32list *l = c->row->which == 0 ? &p->ioctl_allow :
-	    &p->ioctl_deny;
+	struct policy_u32list *l = cmd_field(p, c);
 	int	 err;
 
 	(void)out;
@@ -84,8 +83,7 @@ cmd_ioctl_apply(struct policy *p, const struct cmd *c,
 bool
 cmd_ioctl_drop_ok(const struct policy *p, const struct cmd *c)
 {
-	(void)p;
-	if (c->row->which == 0)
+	if (cmd_field_const(p, c) == &p->ioctl_allow)
 		return c->op == '-' || c->op == '^';
 	return c->op == '+';
 }

@@ -16,38 +16,11 @@ cmd_count_parse(struct cmd *c)
 	return parse_u64(c->arg, c->arglen, &c->num);
 }
 
-/* The row's "which": 0 mem/max, 1 mem/vm_max, 2 pid/max. */
-static uint64_t *
-limit(struct policy *p, int which)
-{
-	switch (which) {
-	case 0:
-		return &p->mem_max;
-	case 1:
-		return &p->mem_vm_max;
-	default:
-		return &p->pid_max;
-	}
-}
-
-static uint64_t
-limit_get(const struct policy *p, int which)
-{
-	switch (which) {
-	case 0:
-		return p->mem_max;
-	case 1:
-		return p->mem_vm_max;
-	default:
-		return p->pid_max;
-	}
-}
-
 int
 cmd_limit_apply(struct policy *p, const struct cmd *c,
     struct cmd_result *res, struct buf *out)
 {
-	uint64_t *v = limit(p, c->row->which);
+	uint64_t *v = cmd_field(p, c);
 
 	(void)out;
 	res->changed = *v != c->num;
@@ -59,7 +32,7 @@ cmd_limit_apply(struct policy *p, const struct cmd *c,
 bool
 cmd_limit_drop_ok(const struct policy *p, const struct cmd *c)
 {
-	uint64_t cur = limit_get(p, c->row->which);
+	uint64_t cur = *(const uint64_t *)cmd_field_const(p, c);
 
 	return c->num != 0 && (cur == 0 || c->num <= cur);
 }

@@ -59,7 +59,7 @@ cmd_rule_parse(struct cmd *c)
 	bool		 is_glob, is_net = false;
 	int		 kind, n;
 
-	c->val = c->row->which;
+	c->val = c->row->act;
 	if (parse_cats(c->sub, c->sublen, c) != 0 || len == 0)
 		return EINVAL;
 	is_glob = s[0] == '/' || s[0] == '@';

@@ -3,30 +3,35 @@
  * 3.8) and the startup-only rule (section 5) are decided from its flags.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "worker/cmdtab.h"
 
 #define RULE_ROW(act, name) \
-	{ name, CMD_OP_LIST, CMD_F_PREFIX | CMD_F_MUTATES, act, \
+	{ name, CMD_OP_LIST, CMD_F_PREFIX | CMD_F_MUTATES, act, CMD_NO_FIELD, \
 	  cmd_rule_parse, cmd_rule_apply, cmd_rule_drop_ok, NULL }
+#define F(f)	offsetof(struct policy, f)
 
 static const struct cmd_row cmdtab[] = {
 	/* Plain commands. */
-	{ "stat", CMD_OP_NONE, 0, 0,
+	{ "stat", CMD_OP_NONE, 0, 0, CMD_NO_FIELD,
 	  cmd_none_parse, cmd_stat_apply, NULL, NULL },
-	{ "stats", CMD_OP_NONE, 0, 0,
+	{ "stats", CMD_OP_NONE, 0, 0, CMD_NO_FIELD,
 	  cmd_none_parse, cmd_stats_apply, NULL, NULL },
-	{ "reset", CMD_OP_NONE, CMD_F_MUTATES, 0,
+	{ "reset", CMD_OP_NONE, CMD_F_MUTATES, 0, CMD_NO_FIELD,
 	  cmd_none_parse, cmd_reset_apply, NULL, NULL },
-	{ "lock", CMD_OP_SET, CMD_F_MUTATES, 0,
-	  cmd_lock_parse, cmd_lock_apply, cmd_lock_drop_ok, cmd_lock_read_ok },
+	{ "lock", CMD_OP_SET, CMD_F_MUTATES, 0, CMD_NO_FIELD,
+	  cmd_lock_parse, cmd_lock_apply, cmd_lock_drop_ok,
+	  cmd_lock_read_ok },
 
 	/* 3.1, 3.2: sandbox/lock,crypt,proxy,pty are startup-only. */
 	{ "sandbox/", CMD_OP_SET | CMD_OP_QUERY,
-	  CMD_F_PREFIX | CMD_F_MUTATES | CMD_F_STARTUP_ARG, 0,
+	  CMD_F_PREFIX | CMD_F_MUTATES | CMD_F_STARTUP_ARG, 0, CMD_NO_FIELD,
 	  cmd_sandbox_parse, cmd_sandbox_apply, cmd_sandbox_drop_ok, NULL },
-	{ "default/", CMD_OP_SET, CMD_F_PREFIX | CMD_F_MUTATES, 0,
+	{ "default/", CMD_OP_SET, CMD_F_PREFIX | CMD_F_MUTATES, 0, CMD_NO_FIELD,
 	  cmd_default_parse, cmd_default_apply, cmd_default_drop_ok, NULL },
 
 	/* 3.3: one row per action. */
@@ -41,42 +46,59 @@ static const struct cmd_row cmdtab[] = {
 	RULE_ROW(POLICY_ACT_EXIT, "exit/"),
 
 	/* 3.4 */
-	{ "mem/max", CMD_OP_SET, CMD_F_MUTATES, 0,
+	{ "mem/max", CMD_OP_SET, CMD_F_MUTATES, 0, F(mem_max),
 	  cmd_size_parse, cmd_limit_apply, cmd_limit_drop_ok, NULL },
-	{ "mem/vm_max", CMD_OP_SET, CMD_F_MUTATES, 1,
+	{ "mem/vm_max", CMD_OP_SET, CMD_F_MUTATES, 0, F(mem_vm_max),
 	  cmd_size_parse, cmd_limit_apply, cmd_limit_drop_ok, NULL },
-	{ "pid/max", CMD_OP_SET, CMD_F_MUTATES, 2,
+	{ "pid/max", CMD_OP_SET, CMD_F_MUTATES, 0, F(pid_max),
 	  cmd_count_parse, cmd_limit_apply, cmd_limit_drop_ok, NULL },
 
 	/* 3.5 */
-	{ "ioctl/allow", CMD_OP_LIST, CMD_F_MUTATES, 0,
+	{ "ioctl/allow", CMD_OP_LIST, CMD_F_MUTATES, 0, F(ioctl_allow),
 	  cmd_ioctl_parse, cmd_ioctl_apply, cmd_ioctl_drop_ok, NULL },
-	{ "ioctl/deny", CMD_OP_LIST, CMD_F_MUTATES, 1,
+	{ "ioctl/deny", CMD_OP_LIST, CMD_F_MUTATES, 0, F(ioctl_deny),
 	  cmd_ioctl_parse, cmd_ioctl_apply, cmd_ioctl_drop_ok, NULL },
 
 	/* 3.6: some options are startup-only. */
 	{ "trace/", CMD_OP_SET | CMD_OP_QUERY,
-	  CMD_F_PREFIX | CMD_F_MUTATES | CMD_F_STARTUP_ARG, 0,
+	  CMD_F_PREFIX | CMD_F_MUTATES | CMD_F_STARTUP_ARG, 0, CMD_NO_FIELD,
 	  cmd_trace_parse, cmd_trace_apply, NULL, NULL },
 
 	/* 3.7: all startup-only. */
-	{ "setuid", CMD_OP_LIST, CMD_F_MUTATES | CMD_F_STARTUP, 0,
+	{ "setuid", CMD_OP_LIST, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(setuid),
 	  cmd_idmap_parse, cmd_idmap_apply, NULL, NULL },
-	{ "setgid", CMD_OP_LIST, CMD_F_MUTATES | CMD_F_STARTUP, 1,
+	{ "setgid", CMD_OP_LIST, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(setgid),
 	  cmd_idmap_parse, cmd_idmap_apply, NULL, NULL },
-	{ "name/host", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0,
-	  cmd_name_parse, cmd_name_apply, NULL, NULL },
-	{ "name/domain", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 1,
-	  cmd_name_parse, cmd_name_apply, NULL, NULL },
-	{ "root", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0,
-	  cmd_root_parse, cmd_root_apply, NULL, NULL },
-	{ "ipc", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0,
+	{ "name/host", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(host),
+	  cmd_name_parse, cmd_str_apply, NULL, NULL },
+	{ "name/domain", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0,
+	  F(domain),
+	  cmd_name_parse, cmd_str_apply, NULL, NULL },
+	{ "root", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(root),
+	  cmd_root_parse, cmd_str_apply, NULL, NULL },
+	{ "ipc", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(ipc_addr),
 	  cmd_ipc_parse, cmd_ipc_apply, NULL, NULL },
-	{ "ipc/uid", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0,
+	{ "ipc/uid", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP | CMD_F_ANY,
+	  0, F(ipc_uid),
 	  cmd_ipc_id_parse, cmd_ipc_id_apply, NULL, NULL },
-	{ "ipc/gid", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 1,
+	{ "ipc/gid", CMD_OP_SET, CMD_F_MUTATES | CMD_F_STARTUP, 0, F(ipc_gid),
 	  cmd_ipc_id_parse, cmd_ipc_id_apply, NULL, NULL },
 };
+
+void *
+cmd_field(struct policy *p, const struct cmd *c)
+{
+	return (void *)(uintptr_t)cmd_field_const(p, c);
+}
+
+const void *
+cmd_field_const(const struct policy *p, const struct cmd *c)
+{
+	/* A handler that asks has a field in its rows: else a table bug. */
+	if (c->row->field == CMD_NO_FIELD)
+		abort();
+	return (const char *)p + c->row->field;
+}
 
 const struct cmd_row *
 cmdtab_lookup(const char *name, size_t len, const char **sub, size_t *sublen)

@@ -34,6 +34,7 @@
 #define CMD_F_MUTATES	0x02	/* changes the policy (its '?' form does not) */
 #define CMD_F_STARTUP	0x04	/* startup-only, the whole family */
 #define CMD_F_STARTUP_ARG 0x08	/* startup-only when the parser says so */
+#define CMD_F_ANY	0x10	/* the value may also be "any" (ipc/uid) */
 
 struct cmd_row;
 
@@ -70,7 +71,12 @@ struct cmd_row {
 	const char	*name;
 	uint8_t		 ops;		/* CMD_OP_* */
 	uint8_t		 flags;		/* CMD_F_* */
-	uint8_t		 which;		/* which action, list or limit */
+	uint8_t		 act;		/* rule rows: enum policy_act */
+	/*
+	 * The policy field the row sets, as offsetof(struct policy, f), or
+	 * CMD_NO_FIELD: its handler reaches it only through cmd_field().
+	 */
+	size_t		 field;
 	cmd_parse_fn	*parse;		/* fills struct cmd or returns EINVAL */
 	cmd_apply_fn	*apply;		/* 0 or an errno; sets res->changed */
 	/*
@@ -82,7 +88,12 @@ struct cmd_row {
 	cmd_pred_fn	*read_ok;
 };
 
+#define CMD_NO_FIELD	SIZE_MAX
+
 /* cmdtab.c */
+/* The row's field in p: the one place a row's field is decoded. */
+void	*cmd_field(struct policy *p, const struct cmd *c);
+const void *cmd_field_const(const struct policy *p, const struct cmd *c);
 const struct cmd_row *cmdtab_lookup(const char *name, size_t len,
 	    const char **sub, size_t *sublen);
 int	cmdtab_op_bit(char op);
@@ -111,7 +122,7 @@ cmd_parse_fn	cmd_trace_parse;			/* cmd_trace.c */
 cmd_apply_fn	cmd_trace_apply;
 cmd_parse_fn	cmd_idmap_parse, cmd_name_parse;	/* cmd_ident.c */
 cmd_parse_fn	cmd_root_parse, cmd_ipc_parse, cmd_ipc_id_parse;
-cmd_apply_fn	cmd_idmap_apply, cmd_name_apply, cmd_root_apply;
+cmd_apply_fn	cmd_idmap_apply, cmd_str_apply;
 cmd_apply_fn	cmd_ipc_apply, cmd_ipc_id_apply;
 
 #endif

@@ -47,8 +47,9 @@ void
 worker_confine(const struct confine_opts *o)
 {
 	if (o->proc != CONFINE_WORKER)
-		fatalx("worker_confine: options are not the worker's");
+		fatalx("op=confine why=\"options are not the worker's\"");
 	if (o->listen_fd != -1 || o->epoll_fd != -1)
-		fatalx("worker_confine: the worker owns no listening socket");
+		fatalx("op=confine why=\"the worker owns no listening "
+		    "socket\"");
 	confine_apply(o, &worker_profile);
 }

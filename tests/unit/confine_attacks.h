@@ -62,6 +62,21 @@ T(malloc_still_works)
 	run_expect_exit(cc_body_malloc_large, 0);
 }
 
+T(malloc_trim_still_works)
+{
+	run_expect_exit(cc_body_malloc_trim, 0);
+}
+
+T(madvise_mergeable_is_killed)
+{
+	run_expect_signal(cc_body_madvise_mergeable, SIGSYS);
+}
+
+T(mremap_to_a_fixed_address_is_killed)
+{
+	run_expect_signal(cc_body_mremap_fixed, SIGSYS);
+}
+
 T(setuid_root_is_killed)
 {
 	run_expect_signal(cc_body_setuid_root, SIGSYS);

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -510,6 +511,58 @@ cc_body_malloc_large(void)
 	free(a);
 	free(b);
 	return 0;
+}
+
+/*
+ * glibc's malloc_trim gives back free pages below the top of the heap
+ * with MADV_DONTNEED (a guard chunk keeps brk from doing it); 0 only when
+ * it released something, so the call really ran.
+ */
+static CC_UNUSED int
+cc_body_malloc_trim(void)
+{
+	char	*p[64], *guard;
+	size_t	 i;
+
+	for (i = 0; i < 64; i++) {
+		if ((p[i] = malloc(64 * 1024)) == NULL)
+			return 100;
+		memset(p[i], 1, 64 * 1024);
+	}
+	if ((guard = malloc(100)) == NULL)
+		return 101;
+	for (i = 0; i < 64; i++)
+		free(p[i]);
+	i = (size_t)malloc_trim(0);
+	free(guard);
+	return i == 1 ? 0 : 102;
+}
+
+/* Kernel same-page merging would let another process probe our pages. */
+static CC_UNUSED int
+cc_body_madvise_mergeable(void)
+{
+	void	*p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 100;
+	return madvise(p, 4096, MADV_MERGEABLE) == -1 ? errno : CC_SUCCEEDED;
+}
+
+/* No mapping moved to an address of the attacker's choosing. */
+static CC_UNUSED int
+cc_body_mremap_fixed(void)
+{
+	void	*p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void	*q = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || q == MAP_FAILED)
+		return 100;
+	return mremap(p, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
+	    MAP_FAILED ? errno : CC_SUCCEEDED;
 }
 
 static CC_UNUSED int

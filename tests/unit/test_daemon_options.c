@@ -44,17 +44,17 @@ fmt(char *dst, size_t n, unsigned long long v)
 Test(daemon_options, defaults_come_from_limits_h)
 {
 	cr_assert_eq(parse(NULL), OPTIONS_RUN);
-	cr_assert_eq(o.max_conn, DEFAULT_MAX_CONN);
-	cr_assert_eq(o.max_conn_per_uid, DEFAULT_MAX_CONN_PER_UID);
-	cr_assert_eq(o.auth_timeout, PREAUTH_TIMEOUT_MS / 1000);
-	cr_assert_eq(o.idle_timeout, DEFAULT_IDLE_TIMEOUT_S);
-	cr_assert_eq(o.max_queue, CONN_OUTQ_MAX);
-	cr_assert_eq(o.fd_reserve, FD_RESERVE);
+	cr_assert_eq(o.child.max_conn, DEFAULT_MAX_CONN);
+	cr_assert_eq(o.child.max_conn_per_uid, DEFAULT_MAX_CONN_PER_UID);
+	cr_assert_eq(o.child.auth_timeout, PREAUTH_TIMEOUT_MS / 1000);
+	cr_assert_eq(o.child.idle_timeout, DEFAULT_IDLE_TIMEOUT_S);
+	cr_assert_eq(o.child.max_queue, CONN_OUTQ_MAX);
+	cr_assert_eq(o.child.fd_reserve, FD_RESERVE);
 	cr_assert_str_eq(o.user, "nobody");
 	cr_assert(!o.user_set);
 	cr_assert_null(o.socket);
-	cr_assert_eq(o.ipc_uid.kind, OPT_ID_UNSET);
-	cr_assert_eq(o.ipc_gid.kind, OPT_ID_UNSET);
+	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_UNSET);
+	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_UNSET);
 	cr_assert_eq(o.nprofiles, 0);
 	cr_assert(!o.foreground);
 	cr_assert_eq(o.verbose, 0);
@@ -104,9 +104,9 @@ Test(daemon_options, ipc_uid_takes_a_uid_or_any)
 	fmt(max, sizeof(max), OPT_ID_MAX);
 	fmt(past, sizeof(past), (unsigned long long)OPT_ID_MAX + 1);
 	cr_assert_eq(parse("--ipc-uid", "any", NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_uid.kind, OPT_ID_ANY);
+	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_ANY);
 	cr_assert_eq(parse("--ipc-uid", "0", NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_uid.kind, OPT_ID_NUM);
+	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(o.ipc_uid.id, 0);
 	cr_assert_eq(parse("--ipc-uid", max, NULL), OPTIONS_RUN);
 	cr_assert_eq(o.ipc_uid.id, 4294967294u);
@@ -126,9 +126,9 @@ Test(daemon_options, ipc_uid_takes_a_uid_or_any)
 Test(daemon_options, ipc_gid_takes_a_gid_or_none)
 {
 	cr_assert_eq(parse("--ipc-gid", "none", NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_gid.kind, OPT_ID_ANY);
+	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_ANY);
 	cr_assert_eq(parse("--ipc-gid", "100", NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_gid.kind, OPT_ID_NUM);
+	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(o.ipc_gid.id, 100);
 	cr_assert_eq(parse("--ipc-gid", "4294967294", NULL), OPTIONS_RUN);
 	cr_assert_eq(o.ipc_gid.id, 4294967294u);
@@ -140,7 +140,7 @@ Test(daemon_options, ipc_gid_takes_a_gid_or_none)
 
 /* Each numeric option: min and max accepted, one past either refused. */
 static void
-bounds(const char *opt, unsigned *field, unsigned long long min,
+bounds(const char *opt, uint64_t *field, unsigned long long min,
     unsigned long long max)
 {
 	char	 lo[32], hi[32], below[32], above[32], want[128];
@@ -169,32 +169,33 @@ bounds(const char *opt, unsigned *field, unsigned long long min,
 
 Test(daemon_options, max_conn_bounds)
 {
-	bounds("--max-conn", &o.max_conn, 1, OPT_MAX_CONN_MAX);
+	bounds("--max-conn", &o.child.max_conn, 1, OPT_MAX_CONN_MAX);
 }
 
 Test(daemon_options, max_conn_per_uid_bounds)
 {
-	bounds("--max-conn-per-uid", &o.max_conn_per_uid, 1, OPT_MAX_CONN_MAX);
+	bounds("--max-conn-per-uid", &o.child.max_conn_per_uid, 1,
+	    OPT_MAX_CONN_MAX);
 }
 
 Test(daemon_options, auth_timeout_bounds)
 {
-	bounds("--auth-timeout", &o.auth_timeout, 1, OPT_TIMEOUT_MAX_S);
+	bounds("--auth-timeout", &o.child.auth_timeout, 1, OPT_TIMEOUT_MAX_S);
 }
 
 Test(daemon_options, idle_timeout_allows_zero_for_never)
 {
-	bounds("--idle-timeout", &o.idle_timeout, 0, OPT_TIMEOUT_MAX_S);
+	bounds("--idle-timeout", &o.child.idle_timeout, 0, OPT_TIMEOUT_MAX_S);
 }
 
 Test(daemon_options, max_queue_bounds)
 {
-	bounds("--max-queue", &o.max_queue, 1, OPT_MAX_QUEUE_MAX);
+	bounds("--max-queue", &o.child.max_queue, 1, OPT_MAX_QUEUE_MAX);
 }
 
 Test(daemon_options, fd_reserve_bounds)
 {
-	bounds("--fd-reserve", &o.fd_reserve, 0, OPT_FD_RESERVE_MAX);
+	bounds("--fd-reserve", &o.child.fd_reserve, 0, OPT_FD_RESERVE_MAX);
 }
 
 Test(daemon_options, timeouts_fit_an_int_of_milliseconds)
@@ -301,8 +302,8 @@ Test(daemon_options, last_of_repeated_options_wins)
 	    "--max-conn", "6", "--ipc-uid", "7", "--ipc-uid", "any", NULL),
 	    OPTIONS_RUN);
 	cr_assert_str_eq(o.socket, "/b");
-	cr_assert_eq(o.max_conn, 6);
-	cr_assert_eq(o.ipc_uid.kind, OPT_ID_ANY);
+	cr_assert_eq(o.child.max_conn, 6);
+	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_ANY);
 }
 
 Test(daemon_options, number_parser_is_strict_decimal)

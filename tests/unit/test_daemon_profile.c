@@ -232,8 +232,8 @@ Test(daemon_profile, no_ipc_lines_leave_everything_unset)
 
 	cr_assert_eq(ipc_of("sandbox/read:off\nipc/uid?\n", &pi), 0);
 	cr_assert_null(pi.addr);
-	cr_assert_eq(pi.uid.kind, OPT_ID_UNSET);
-	cr_assert_eq(pi.gid.kind, OPT_ID_UNSET);
+	cr_assert_eq(pi.uid.kind, CONTRACT_ID_UNSET);
+	cr_assert_eq(pi.gid.kind, CONTRACT_ID_UNSET);
 }
 
 Test(daemon_profile, ipc_lines_set_address_uid_gid)
@@ -243,9 +243,9 @@ Test(daemon_profile, ipc_lines_set_address_uid_gid)
 	cr_assert_eq(ipc_of("ipc:@privconf\nipc/uid:1000\nipc/gid:100\n",
 	    &pi), 0);
 	cr_assert_str_eq(pi.addr, "@privconf");
-	cr_assert_eq(pi.uid.kind, OPT_ID_NUM);
+	cr_assert_eq(pi.uid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(pi.uid.id, 1000);
-	cr_assert_eq(pi.gid.kind, OPT_ID_NUM);
+	cr_assert_eq(pi.gid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(pi.gid.id, 100);
 	/* Still commands for the worker, which shows them in stat. */
 	cr_assert_eq(prof.n, 3);
@@ -258,7 +258,7 @@ Test(daemon_profile, last_ipc_line_wins)
 	cr_assert_eq(ipc_of("ipc:/a\nipc/uid:1\nipc:/b\nipc/uid:any\n", &pi),
 	    0);
 	cr_assert_str_eq(pi.addr, "/b");
-	cr_assert_eq(pi.uid.kind, OPT_ID_ANY);
+	cr_assert_eq(pi.uid.kind, CONTRACT_ID_ANY);
 }
 
 Test(daemon_profile, ipc_ids_at_the_limit_and_one_past)

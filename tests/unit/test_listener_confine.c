@@ -797,8 +797,9 @@ T(root_without_run_ids_is_refused)
 		cr_skip_test("needs root");
 	cc_run(&c, CONFINE_LISTENER, &cfg);
 	cc_assert_exit(&c, 1);
-	cr_assert_str_eq(cc_stderr(&c), "privconf[listener]: confine: "
-	    "running as root needs --run-uid, --run-gid and --chroot\n");
+	cr_assert_str_eq(cc_stderr(&c), "privconf[listener]: op=confine "
+	    "why=\"running as root needs --run-uid, --run-gid and "
+	    "--chroot\"\n");
 	cc_end(&c);
 }
 
@@ -817,9 +818,9 @@ T(hole_below_an_owned_fd_is_refused)
 
 	cc_run(&c, CONFINE_LISTENER, &cfg);
 	cc_assert_exit(&c, 1);
-	cr_assert_str_eq(cc_stderr(&c), "privconf[listener]: confine: fd 5 "
-	    "is not open, but fd 7 is: clients must be numbered above every "
-	    "owned fd\n");
+	cr_assert_str_eq(cc_stderr(&c), "privconf[listener]: op=confine "
+	    "why=\"a hole in the owned fds: clients must be numbered above "
+	    "them\" fd=5 last=7\n");
 	cc_end(&c);
 }
 
@@ -837,7 +838,8 @@ T(owned_fd_that_is_not_open_is_refused)
 	cc_run(&c, CONFINE_LISTENER, &cfg);
 	cc_assert_exit(&c, 1);
 	cr_assert_str_eq(cc_stderr(&c),
-	    "privconf[listener]: confine: fd 9: Bad file descriptor\n");
+	    "privconf[listener]: op=confine why=\"fd to keep\" fd=9 "
+	    "err=\"Bad file descriptor\"\n");
 	cc_end(&c);
 }
 
@@ -854,6 +856,6 @@ T(worker_options_are_refused)
 	cc_run(&c, CONFINE_LISTENER, &cfg);
 	cc_assert_exit(&c, 1);
 	cr_assert_str_eq(cc_stderr(&c), "privconf[listener]: "
-	    "listener_confine: options are not the listener's\n");
+	    "op=confine why=\"options are not the listener's\"\n");
 	cc_end(&c);
 }

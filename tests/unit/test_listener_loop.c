@@ -31,7 +31,7 @@
 #include "common/wire.h"
 #include "listener/line.h"
 #include "listener/loop.h"
-#include "listener/opts.h"
+#include "common/contract.h"
 
 #define DEADLINE_MS	30000
 #define PONG		LINE_REPLY_PONG
@@ -210,7 +210,7 @@ rig_startv(int nofile_room, const char *ipc_uid, const char *first, ...)
 {
 	static int	 serial;
 	char		*argv[40], uid[32];
-	struct listener_opts o;
+	struct contract_args o;
 	struct loop	*l;
 	struct rlimit	 rl;
 	char		 err[256];
@@ -231,7 +231,8 @@ rig_startv(int nofile_room, const char *ipc_uid, const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	cr_assert_eq(listener_opts_parse(argc, argv, &o, err, sizeof(err)), 0,
+	cr_assert_eq(contract_parse(CONTRACT_LISTENER, argc, argv, &o, err,
+	    sizeof(err)), 0,
 	    "%s", err);
 
 	rig.addr.sun_family = AF_UNIX;

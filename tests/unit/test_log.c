@@ -1,6 +1,11 @@
 /* Escaping of client and profile bytes in log lines. */
 #include <criterion/criterion.h>
 
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/limits.h"
 #include "common/log.h"
 
 Test(log, escape_keeps_printable_ascii_only)
@@ -23,4 +28,62 @@ Test(log, escape_cuts_at_a_whole_escape)
 	cr_assert_str_eq(out, "abc");
 	log_escape(out, 1, "abc", 3, false);
 	cr_assert_str_eq(out, "");
+}
+
+/* What log_warn writes to fd 2, read back through a pipe. */
+static char *
+captured(void (*emit)(void))
+{
+	static char	 out[2048];
+	int		 p[2], saved;
+	ssize_t		 n;
+
+	cr_assert_eq(pipe(p), 0);
+	saved = dup(2);
+	cr_assert_eq(dup2(p[1], 2), 2);
+	emit();
+	cr_assert_eq(dup2(saved, 2), 2);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	cr_assert_gt(n, 0);
+	out[n] = '\0';
+	return out;
+}
+
+static void
+emit_warn(void)
+{
+	log_init("privconf[test]: ");
+	errno = ENOENT;
+	log_warn("op=open path=\"%s\"", "/x");
+}
+
+static void
+emit_long(void)
+{
+	char	 big[LOG_LINE_MAX * 2];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	log_init("p: ");
+	log_info("op=x v=%s", big);
+}
+
+/* Key=value lines: the errno of log_warn is one more key, err. */
+Test(log, warn_appends_err_as_a_key)
+{
+	cr_assert_str_eq(captured(emit_warn), "privconf[test]: op=open "
+	    "path=\"/x\" err=\"No such file or directory\"\n");
+}
+
+/* A line never passes LOG_LINE_MAX: cut, still one line. */
+Test(log, long_line_is_cut_to_one_line)
+{
+	char	*s = captured(emit_long);
+
+	cr_assert_eq(strlen(s), LOG_LINE_MAX);
+	cr_assert_eq(s[LOG_LINE_MAX - 1], '\n');
+	cr_assert_eq(strchr(s, '\n'), s + LOG_LINE_MAX - 1);
 }

@@ -418,9 +418,9 @@ T(missing_landlock_is_fatal_without_allow_weak_sandbox)
 
 	cc_run(&c, CONFINE_WORKER, &cfg);
 	cc_assert_exit(&c, 1);
-	cr_assert_str_eq(cc_stderr(&c), "privconf[worker]: Landlock is not "
-	    "available; --allow-weak-sandbox runs without it: Function not "
-	    "implemented\n");
+	cr_assert_str_eq(cc_stderr(&c), "privconf[worker]: op=confine "
+	    "why=\"Landlock is not available; --allow-weak-sandbox runs "
+	    "without it\" err=\"Function not implemented\"\n");
 	cc_end(&c);
 }
 
@@ -433,8 +433,9 @@ T(missing_landlock_with_allow_weak_sandbox_runs_with_seccomp)
 
 	cc_run(&c, CONFINE_WORKER, &cfg);
 	cc_assert_exit(&c, EACCES);
-	snprintf(want, sizeof(want), "privconf[worker]: op=confine Landlock "
-	    "is not available: weak sandbox (--allow-weak-sandbox)\n%s",
+	snprintf(want, sizeof(want), "privconf[worker]: op=confine "
+	    "why=\"Landlock is not available: weak sandbox "
+	    "(--allow-weak-sandbox)\"\n%s",
 	    confine_line(0));
 	cr_assert_str_eq(cc_stderr(&c), want);
 	cc_end(&c);
@@ -477,8 +478,8 @@ T(chroot_that_is_not_empty_is_refused)
 	if (!cc_root())
 		cr_skip_test("needs root");
 	got = run_refused(setup_nonempty_root);
-	snprintf(want, sizeof(want), "privconf[worker]: chroot %s: not empty\n",
-	    c.root);
+	snprintf(want, sizeof(want), "privconf[worker]: op=confine "
+	    "chroot=\"%s\" why=\"not empty\"\n", c.root);
 	cr_assert_str_eq(got, want);
 	snprintf(path, sizeof(path), "%s/planted", c.root);
 	cr_assert_eq(unlink(path), 0);
@@ -513,8 +514,9 @@ assert_bad_root(void (*setup)(struct confine_opts *))
 	const char *got;
 
 	got = run_refused(setup);
-	snprintf(want, sizeof(want), "privconf[worker]: chroot %s: must be a "
-	    "directory owned by root with mode 0755\n", c.root);
+	snprintf(want, sizeof(want), "privconf[worker]: op=confine "
+	    "chroot=\"%s\" why=\"must be a directory owned by root with "
+	    "mode 0755\"\n", c.root);
 	cr_assert_str_eq(got, want);
 	cc_end(&c);
 }
@@ -552,8 +554,8 @@ T(chroot_through_a_symlink_is_refused)
 		cr_skip_test("needs root");
 	snprintf(link_path, sizeof(link_path), "/tmp/privconf-link-%d",
 	    (int)getpid());
-	snprintf(want, sizeof(want), "privconf[worker]: chroot %s: Not a "
-	    "directory\n", link_path);
+	snprintf(want, sizeof(want), "privconf[worker]: op=confine "
+	    "chroot=\"%s\" err=\"Not a directory\"\n", link_path);
 	cr_assert_str_eq(run_refused(setup_root_symlink), want);
 	cr_assert_eq(unlink(link_path), 0);
 	cc_end(&c);
@@ -576,10 +578,10 @@ T(run_ids_of_root_are_refused)
 	if (!cc_root())
 		cr_skip_test("needs root");
 	cr_assert_str_eq(run_refused(setup_run_uid_0), "privconf[worker]: "
-	    "confine: refusing to run as uid or gid 0\n");
+	    "op=confine why=\"refusing to run as uid or gid 0\"\n");
 	cc_end(&c);
 	cr_assert_str_eq(run_refused(setup_run_gid_0), "privconf[worker]: "
-	    "confine: refusing to run as uid or gid 0\n");
+	    "op=confine why=\"refusing to run as uid or gid 0\"\n");
 	cc_end(&c);
 }
 
@@ -594,7 +596,8 @@ T(run_ids_without_chroot_are_refused)
 	if (!cc_root())
 		cr_skip_test("needs root");
 	cr_assert_str_eq(run_refused(setup_no_chroot), "privconf[worker]: "
-	    "confine: --run-uid, --run-gid and --chroot go together\n");
+	    "op=confine why=\"--run-uid, --run-gid and --chroot go "
+	    "together\"\n");
 	cc_end(&c);
 }
 
@@ -614,7 +617,7 @@ T(run_ids_when_not_root_are_refused)
 	cc_run(&c, CONFINE_WORKER, &cfg);
 	cc_assert_exit(&c, 1);
 	cr_assert_str_eq(cc_stderr(&c),
-	    "privconf[worker]: confine: --run-uid needs root\n");
+	    "privconf[worker]: op=confine why=\"--run-uid needs root\"\n");
 	cc_end(&c);
 }
 
@@ -626,8 +629,9 @@ T(root_without_run_ids_is_refused)
 		cr_skip_test("needs root");
 	cc_run(&c, CONFINE_WORKER, &cfg);
 	cc_assert_exit(&c, 1);
-	cr_assert_str_eq(cc_stderr(&c), "privconf[worker]: confine: "
-	    "running as root needs --run-uid, --run-gid and --chroot\n");
+	cr_assert_str_eq(cc_stderr(&c), "privconf[worker]: op=confine "
+	    "why=\"running as root needs --run-uid, --run-gid and "
+	    "--chroot\"\n");
 	cc_end(&c);
 }
 
@@ -650,7 +654,8 @@ T(id_drop_that_did_not_happen_is_caught)
 	if (!cc_root())
 		cr_skip_test("needs root");
 	cr_assert_str_eq(run_refused(setup_fake_setresuid), "privconf[worker]: "
-	    "can't drop privileges: ids did not all change\n");
+	    "op=confine why=\"can't drop privileges: ids did not all "
+	    "change\"\n");
 	cc_end(&c);
 }
 
@@ -663,6 +668,6 @@ setup_listen_fd(struct confine_opts *o)
 T(listener_fds_in_worker_options_are_refused)
 {
 	cr_assert_str_eq(run_refused(setup_listen_fd), "privconf[worker]: "
-	    "worker_confine: the worker owns no listening socket\n");
+	    "op=confine why=\"the worker owns no listening socket\"\n");
 	cc_end(&c);
 }
