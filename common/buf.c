@@ -1,5 +1,6 @@
 /* Growable byte buffer; every size computation is checked for overflow. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,19 @@ void
 buf_reset(struct buf *b)
 {
 	b->off = b->len = 0;
+}
+
+/*
+ * glibc raises its mmap threshold each time a mapped chunk is freed, up to
+ * 32 MiB, after which big buffers come from the heap and stay there;
+ * setting it fixes it at 128 KiB.  The trim threshold gives the top of
+ * the heap back past 256 KiB.
+ */
+void
+buf_tune_malloc(void)
+{
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 256 * 1024);
 }
 
 void

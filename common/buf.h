@@ -34,6 +34,12 @@ void	buf_consume(struct buf *, size_t n);
 void	buf_compact(struct buf *);
 void	buf_reset(struct buf *);
 void	buf_free(struct buf *);
+/*
+ * Make malloc give large buffers their own mappings and return freed
+ * memory to the system, so that a process's size falls back after a
+ * burst (a long-running child otherwise keeps its peak).  Once, early.
+ */
+void	buf_tune_malloc(void);
 
 static inline size_t
 buf_unread(const struct buf *b)

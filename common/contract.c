@@ -44,7 +44,7 @@ static const struct contract_opt contract_opts[] = {
 	  OFF(ipc_uid) },
 	{ "--ipc-gid", CT_ID, W | L, CO_REQUIRED, 0, OPT_ID_MAX, "none",
 	  OFF(ipc_gid) },
-	{ "--max-conn", CT_NUM, L, 0, 1, OPT_MAX_CONN_MAX, NULL,
+	{ "--max-conn", CT_NUM, W | L, 0, 1, OPT_MAX_CONN_MAX, NULL,
 	  OFF(max_conn) },
 	{ "--max-conn-per-uid", CT_NUM, L, 0, 1, OPT_MAX_CONN_MAX, NULL,
 	  OFF(max_conn_per_uid) },
@@ -56,6 +56,8 @@ static const struct contract_opt contract_opts[] = {
 	  OFF(max_queue) },
 	{ "--fd-reserve", CT_NUM, L, 0, 0, OPT_FD_RESERVE_MAX, NULL,
 	  OFF(fd_reserve) },
+	{ "--worker-timeout", CT_NUM, L, 0, 1, OPT_TIMEOUT_MAX_S, NULL,
+	  OFF(worker_timeout) },
 	{ "--journal", CT_FLAG, W, 0, 0, 0, NULL, OFF(journal) },
 	{ "--run-uid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_uid) },
 	{ "--run-gid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_gid) },
@@ -86,6 +88,7 @@ contract_args_init(struct contract_args *a)
 	a->idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
 	a->max_queue = CONN_OUTQ_MAX;
 	a->fd_reserve = FD_RESERVE;
+	a->worker_timeout = DEFAULT_WORKER_TIMEOUT_S;
 }
 
 /* Building. */

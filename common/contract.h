@@ -67,18 +67,25 @@ struct contract_args {
 	const char	*ipc_addr;		/* worker: what was bound */
 	struct contract_id ipc_uid;		/* both: "any" or a uid */
 	struct contract_id ipc_gid;		/* both: "none" or a gid */
-	uint64_t	 max_conn;		/* listener limits */
-	uint64_t	 max_conn_per_uid;
+	uint64_t	 max_conn;		/* both: connections at once */
+	uint64_t	 max_conn_per_uid;	/* listener limits */
 	uint64_t	 auth_timeout;		/* seconds, >= 1 */
 	uint64_t	 idle_timeout;		/* seconds, 0: never */
 	uint64_t	 max_queue;		/* bytes */
 	uint64_t	 fd_reserve;
+	uint64_t	 worker_timeout;	/* seconds, >= 1 */
 	struct contract_id run_uid;		/* both, as root: whom to */
 	struct contract_id run_gid;		/* become, and where */
 	const char	*chroot;
 	bool		 allow_weak;		/* --allow-weak-sandbox */
 	bool		 journal;		/* worker: fd 4 is the journal */
 };
+
+/*
+ * The listener's exit status when a request stayed unanswered for
+ * --worker-timeout: privconfd logs "lost child: worker stalled".
+ */
+#define CONTRACT_EXIT_STALLED	3
 
 /* Longest argv the table can produce, program name and NULL included. */
 #define CONTRACT_ARGV_MAX	40

@@ -30,6 +30,12 @@
 #define PREAUTH_TIMEOUT_MS	10000
 #define DEFAULT_IDLE_TIMEOUT_S	600
 #define CONN_OUTQ_MAX		(256 * 1024)
+/*
+ * Lines of one connection the worker holds at once (forwarded, reply not
+ * yet all out): the listener forwards no more, the worker dies on more.
+ */
+#define CONN_INFLIGHT_MAX	32
+#define DEFAULT_WORKER_TIMEOUT_S 30	/* a request unanswered this long: hung */
 #define FD_RESERVE		8
 #define LISTEN_BACKLOG		128
 
@@ -45,6 +51,8 @@
 
 /* A profile line obeys the IPC line rule, so it fits a SETUP frame. */
 #define PROFILE_LINE_MAX	(IPC_LINE_MAX - 2)
+/* Bytes of one profile file (or journal) privconfd reads at most. */
+#define PROFILE_SIZE_MAX	(64u * 1024 * 1024)
 
 /* Policy (docs/commands.md). */
 #define POLICY_RULES_MAX	65536

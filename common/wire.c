@@ -17,15 +17,19 @@
 
 /* Elements of each message type's array, type included; 0: no such type. */
 static const unsigned wire_arity[] = {
-	[WIRE_REQUEST] = 6,
-	[WIRE_REPLY] = 4,
+	[WIRE_REQUEST] = 7,
+	[WIRE_REPLY] = 5,
 	[WIRE_SETUP] = 4,
 	[WIRE_SETUP_DONE] = 1,
 	[WIRE_READY] = 1,
 	[WIRE_SETUP_ERROR] = 4,
 	[WIRE_HELLO] = 5,
+	[WIRE_CONN_OPEN] = 3,
+	[WIRE_CONN_CLOSE] = 2,
+	[WIRE_CREDIT] = 3,
+	[WIRE_LOCKED] = 3,
 };
-#define WIRE_TYPE_MAX	WIRE_HELLO
+#define WIRE_TYPE_MAX	WIRE_LOCKED
 
 const char *
 wire_type_name(enum wire_type t)
@@ -38,6 +42,10 @@ wire_type_name(enum wire_type t)
 		[WIRE_READY] = "READY",
 		[WIRE_SETUP_ERROR] = "SETUP_ERROR",
 		[WIRE_HELLO] = "HELLO",
+		[WIRE_CONN_OPEN] = "CONN_OPEN",
+		[WIRE_CONN_CLOSE] = "CONN_CLOSE",
+		[WIRE_CREDIT] = "CREDIT",
+		[WIRE_LOCKED] = "LOCKED",
 	};
 
 	if ((unsigned)t == 0 || (unsigned)t > WIRE_TYPE_MAX)
@@ -57,11 +65,20 @@ wire_valid(const struct wire_msg *m)
 {
 	switch (m->type) {
 	case WIRE_REQUEST:
-		return m->id > 0 && m->pid > 0 && m->pid <= INT32_MAX &&
-		    m->data_len < IPC_LINE_MAX;
+		return m->conn > 0 && m->id > 0 && m->pid > 0 &&
+		    m->pid <= INT32_MAX && m->data_len < IPC_LINE_MAX;
 	case WIRE_REPLY:
-		return m->id > 0 && (m->flags & ~WIRE_F_ALL) == 0 &&
+		return m->conn > 0 && m->id > 0 &&
+		    (m->flags & ~WIRE_F_ALL) == 0 &&
 		    m->data_len <= WIRE_REPLY_CHUNK;
+	case WIRE_CONN_OPEN:
+	case WIRE_CREDIT:
+		return m->conn > 0 && m->credit > 0 &&
+		    m->credit <= WIRE_CREDIT_MAX;
+	case WIRE_CONN_CLOSE:
+		return m->conn > 0;
+	case WIRE_LOCKED:
+		return m->source_len <= WIRE_SOURCE_MAX;
 	case WIRE_SETUP:
 		return m->source_len <= WIRE_SOURCE_MAX &&
 		    m->data_len < IPC_LINE_MAX;
@@ -99,6 +116,7 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 	r |= msgpack_pack_uint8(&pk, (uint8_t)m->type);
 	switch (m->type) {
 	case WIRE_REQUEST:
+		r |= msgpack_pack_uint64(&pk, m->conn);
 		r |= msgpack_pack_uint64(&pk, m->id);
 		r |= msgpack_pack_uint32(&pk, m->uid);
 		r |= msgpack_pack_uint32(&pk, m->gid);
@@ -106,9 +124,22 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
 		break;
 	case WIRE_REPLY:
+		r |= msgpack_pack_uint64(&pk, m->conn);
 		r |= msgpack_pack_uint64(&pk, m->id);
 		r |= msgpack_pack_uint32(&pk, m->flags);
 		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		break;
+	case WIRE_CONN_OPEN:
+	case WIRE_CREDIT:
+		r |= msgpack_pack_uint64(&pk, m->conn);
+		r |= msgpack_pack_uint32(&pk, m->credit);
+		break;
+	case WIRE_CONN_CLOSE:
+		r |= msgpack_pack_uint64(&pk, m->conn);
+		break;
+	case WIRE_LOCKED:
+		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
+		r |= msgpack_pack_uint32(&pk, m->lineno);
 		break;
 	case WIRE_SETUP:
 		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
@@ -239,6 +270,17 @@ rd_bin(struct rd *r, size_t max, const uint8_t **p, size_t *n)
 	return 0;
 }
 
+/* A connection id: a non-zero 64-bit number. */
+static int
+rd_conn(struct rd *r, uint64_t *conn)
+{
+	if (rd_uint(r, UINT64_MAX, conn) == -1)
+		return -1;
+	if (*conn == 0)
+		return rd_fail(r, "zero connection id");
+	return 0;
+}
+
 static int
 rd_array(struct rd *r, uint64_t *n)
 {
@@ -273,7 +315,8 @@ wire_body(struct rd *r, struct wire_msg *m)
 		return rd_fail(r, "wrong number of fields");
 	switch (m->type) {
 	case WIRE_REQUEST:
-		if (rd_uint(r, UINT64_MAX, &m->id) == -1 ||
+		if (rd_conn(r, &m->conn) == -1 ||
+		    rd_uint(r, UINT64_MAX, &m->id) == -1 ||
 		    rd_u32(r, UINT32_MAX, &m->uid) == -1 ||
 		    rd_u32(r, UINT32_MAX, &m->gid) == -1 ||
 		    rd_u32(r, INT32_MAX, &m->pid) == -1 ||
@@ -283,7 +326,8 @@ wire_body(struct rd *r, struct wire_msg *m)
 			return rd_fail(r, "zero id or pid");
 		break;
 	case WIRE_REPLY:
-		if (rd_uint(r, UINT64_MAX, &m->id) == -1 ||
+		if (rd_conn(r, &m->conn) == -1 ||
+		    rd_uint(r, UINT64_MAX, &m->id) == -1 ||
 		    rd_u32(r, WIRE_F_ALL, &m->flags) == -1 ||
 		    rd_bin(r, WIRE_REPLY_CHUNK, &m->data, &m->data_len) == -1)
 			return -1;
@@ -291,6 +335,23 @@ wire_body(struct rd *r, struct wire_msg *m)
 			return rd_fail(r, "zero id");
 		if ((m->flags & ~WIRE_F_ALL) != 0)
 			return rd_fail(r, "unknown flags");
+		break;
+	case WIRE_CONN_OPEN:
+	case WIRE_CREDIT:
+		if (rd_conn(r, &m->conn) == -1 ||
+		    rd_u32(r, WIRE_CREDIT_MAX, &m->credit) == -1)
+			return -1;
+		if (m->credit == 0)
+			return rd_fail(r, "zero credit");
+		break;
+	case WIRE_CONN_CLOSE:
+		if (rd_conn(r, &m->conn) == -1)
+			return -1;
+		break;
+	case WIRE_LOCKED:
+		if (rd_bin(r, WIRE_SOURCE_MAX, &m->source, &m->source_len) == -1 ||
+		    rd_u32(r, UINT32_MAX, &m->lineno) == -1)
+			return -1;
 		break;
 	case WIRE_SETUP:
 		if (rd_bin(r, WIRE_SOURCE_MAX, &m->source, &m->source_len) == -1 ||

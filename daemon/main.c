@@ -88,21 +88,26 @@ daemon_conf(struct options *o, const struct profile_ipc *pi, char *defaddr,
 		c->ipc_addr = defaddr;
 		*is_default = true;
 	}
-	if (o->ipc_uid.kind != CONTRACT_ID_UNSET)
-		c->ipc_uid = o->ipc_uid;
-	else if (pi->uid.kind != CONTRACT_ID_UNSET)
-		c->ipc_uid = pi->uid;
-	else {
-		/* docs/protocol.md 2.3: the starter, not anyone. */
-		c->ipc_uid.kind = CONTRACT_ID_NUM;
-		c->ipc_uid.id = getuid();
-	}
 	if (o->ipc_gid.kind != CONTRACT_ID_UNSET)
 		c->ipc_gid = o->ipc_gid;
 	else if (pi->gid.kind != CONTRACT_ID_UNSET)
 		c->ipc_gid = pi->gid;
 	else
 		c->ipc_gid.kind = CONTRACT_ID_ANY;
+	/*
+	 * docs/protocol.md 2.3: a gid alone is checked alone; with neither a
+	 * uid nor a gid ("none" is not one), the starter's uid is the default.
+	 */
+	if (o->ipc_uid.kind != CONTRACT_ID_UNSET)
+		c->ipc_uid = o->ipc_uid;
+	else if (pi->uid.kind != CONTRACT_ID_UNSET)
+		c->ipc_uid = pi->uid;
+	else if (c->ipc_gid.kind == CONTRACT_ID_NUM)
+		c->ipc_uid.kind = CONTRACT_ID_ANY;
+	else {
+		c->ipc_uid.kind = CONTRACT_ID_NUM;
+		c->ipc_uid.id = getuid();
+	}
 }
 
 /* A worker that refused the profile exits 1 by itself; a stuck one is told. */
@@ -184,6 +189,7 @@ main(int argc, char *argv[])
 	breq.root = geteuid() == 0;
 	bind_open(&bound, &breq);
 	if (breq.root) {
+		runas_sweep();
 		runas_mkroot(&ra);
 		conf->chroot = ra.root;
 	}
@@ -201,8 +207,10 @@ main(int argc, char *argv[])
 	case SETUP_TIMEOUT:
 		daemon_setup_failed(sp[0], r == SETUP_TIMEOUT);
 	case SETUP_STOPPED:
+	case SETUP_LOCKED:
+		/* A locked worker exits 0 by itself; a stopped one is told. */
 		close(sp[0]);
-		supervise_stop(&sv, 1);
+		supervise_stop(&sv, r == SETUP_STOPPED);
 		exit(0);
 	}
 	profile_free(&prof);

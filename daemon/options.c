@@ -24,6 +24,7 @@ enum {
 	OPT_IDLE_TIMEOUT,
 	OPT_MAX_QUEUE,
 	OPT_FD_RESERVE,
+	OPT_WORKER_TIMEOUT,
 	OPT_LIBEXEC_DIR,
 	OPT_ALLOW_WEAK,
 	OPT_VERSION,
@@ -42,6 +43,7 @@ static const struct option options_long[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "max-queue",		required_argument, NULL, OPT_MAX_QUEUE },
 	{ "fd-reserve",		required_argument, NULL, OPT_FD_RESERVE },
+	{ "worker-timeout",	required_argument, NULL, OPT_WORKER_TIMEOUT },
 	{ "foreground",		no_argument,	   NULL, 'f' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "libexec-dir",	required_argument, NULL, OPT_LIBEXEC_DIR },
@@ -61,8 +63,9 @@ options_usage(FILE *fp)
 	    "                 [--auth-timeout seconds]"
 	    " [--idle-timeout seconds]\n"
 	    "                 [--max-queue bytes] [--fd-reserve n]"
-	    " [--libexec-dir dir]\n"
-	    "                 [--allow-weak-sandbox] [--version]\n", fp);
+	    " [--worker-timeout seconds]\n"
+	    "                 [--libexec-dir dir] [--allow-weak-sandbox]"
+	    " [--version]\n", fp);
 }
 
 void
@@ -145,6 +148,7 @@ options_one(struct options *o, int c, const char *arg, char *err,
 	case OPT_IDLE_TIMEOUT:
 	case OPT_MAX_QUEUE:
 	case OPT_FD_RESERVE:
+	case OPT_WORKER_TIMEOUT:
 		/* The children's limits: the contract's bounds, said once. */
 		if (contract_set(&o->child, options_name(c, name,
 		    sizeof(name)), arg, err, errlen) == -1)

@@ -87,7 +87,7 @@ profile_read_fd(struct profile *p, int fd, const char *source, char *err,
 {
 	char		 chunk[PROFILE_READ_CHUNK];
 	char		 line[PROFILE_LINE_MAX];
-	size_t		 ll = 0, i;
+	size_t		 ll = 0, i, total = 0;
 	uint64_t	 lineno = 1;
 	ssize_t		 n;
 
@@ -103,6 +103,10 @@ profile_read_fd(struct profile *p, int fd, const char *source, char *err,
 			    strerror(errno));
 		if (n == 0)
 			break;
+		/* Counted as read: a file may grow while it is read. */
+		if ((total += (size_t)n) > PROFILE_SIZE_MAX)
+			return profile_fail(err, errlen, "%s: larger than %u "
+			    "bytes", source, PROFILE_SIZE_MAX);
 		for (i = 0; i < (size_t)n; i++) {
 			if (chunk[i] != '\n') {
 				if (ll == sizeof(line))
@@ -138,13 +142,25 @@ profile_read(struct profile *p, const char *path, char *err, size_t errlen)
 	struct stat	 st;
 	int		 fd, r;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/*
+	 * Non-blocking: opening a FIFO with no writer would wait forever.
+	 * Only a regular file is read; a FIFO, a device or a socket is
+	 * refused before a byte is taken from it.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1)
 		return profile_fail(err, errlen, "%s: %s", path,
 		    strerror(errno));
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? EISDIR : errno;
+	if (fstat(fd, &st) == -1) {
+		r = errno;
 		close(fd);
 		return profile_fail(err, errlen, "%s: %s", path, strerror(r));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return profile_fail(err, errlen, "%s: %s", path,
+		    S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+		    "not a regular file");
 	}
 	r = profile_read_fd(p, fd, path, err, errlen);
 	close(fd);

@@ -36,10 +36,12 @@ struct profile_ipc {
 };
 
 /*
- * Append the commands of the file at path (kept by pointer: it must
- * outlive p) to p.  Lines starting with "#" and blank lines (only space,
- * \t, \r, \f: the IPC blanks) are skipped; the last line may lack its
- * newline.  0, or -1 with a message in err: "FILE:LINE: line too long".
+ * Append the commands of the regular file at path (kept by pointer: it
+ * must outlive p) to p, at most PROFILE_SIZE_MAX bytes of it.  Lines
+ * starting with "#" and blank lines (only space, \t, \r, \f: the IPC
+ * blanks) are skipped; the last line may lack its newline.  0, or -1
+ * with a message in err: "FILE:LINE: line too long", "FILE: not a
+ * regular file", "FILE: larger than N bytes".
  */
 int	profile_read(struct profile *p, const char *path, char *err,
 	    size_t errlen);

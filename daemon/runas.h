@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define RUNAS_ROOT_MAX	64
+#define RUNAS_ROOT_MAX	80
 
 struct runas {
 	uint32_t	 uid;
@@ -25,5 +25,10 @@ void	runas_user(struct runas *ra, const char *user);
 void	runas_mkroot(struct runas *ra);
 /* Remove it again; idempotent. */
 void	runas_rmroot(struct runas *ra);
+/*
+ * Remove the empty roots that privconfds killed by SIGKILL left behind:
+ * root-owned empty directories named for a pid that runs no privconfd.
+ */
+void	runas_sweep(void);
 
 #endif

@@ -50,6 +50,28 @@ setup_frames(struct buf *out, const struct profile *p)
 		fatal("op=setup why=\"cannot frame SETUP_DONE\"");
 }
 
+/*
+ * A locked policy serves nobody (docs/design.md 2): say which line
+ * locked it, as a refused line is named.
+ */
+static void
+setup_locked(const struct profile *p, const struct wire_msg *m)
+{
+	const struct profile_line *l;
+	char		 src[LOG_LINE_MAX];
+
+	l = profile_find(p, m->source, m->source_len, m->lineno);
+	if (l == NULL) {
+		log_escape(src, sizeof(src), (const char *)m->source,
+		    m->source_len, false);
+		log_warnx("%s:%lu: the policy is locked (lock:on): nothing to "
+		    "serve", src, (unsigned long)m->lineno);
+		return;
+	}
+	log_warnx("%s:%lu: the policy is locked (lock:on): nothing to serve",
+	    l->source, (unsigned long)l->lineno);
+}
+
 /* privconfd: FILE:LINE: COMMAND: ERRTEXT, the line the worker refused. */
 static void
 setup_refused(const struct profile *p, const struct wire_msg *m)
@@ -98,15 +120,20 @@ setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
 		setup_refused(p, &m);
 		return SETUP_FAILED;
 	}
-	if (m.type != WIRE_READY) {
+	if (m.type != WIRE_READY && m.type != WIRE_LOCKED) {
 		log_warnx("op=setup why=\"%s frame from the worker\"",
 		    wire_type_name(m.type));
 		return SETUP_FAILED;
 	}
 	/* READY before it had the whole profile, or with bytes after it. */
 	if (!all_sent || (size_t)n != buf_unread(in)) {
-		log_warnx("op=setup why=\"READY out of turn\"");
+		log_warnx("op=setup why=\"%s out of turn\"",
+		    wire_type_name(m.type));
 		return SETUP_FAILED;
+	}
+	if (m.type == WIRE_LOCKED) {
+		setup_locked(p, &m);
+		return SETUP_LOCKED;
 	}
 	return SETUP_READY;
 }

@@ -1,7 +1,7 @@
 /*
  * The start-up handshake with the worker (process contract): one SETUP
- * frame per profile line, SETUP_DONE, then READY or SETUP_ERROR within
- * SETUP_TIMEOUT_MS.
+ * frame per profile line, SETUP_DONE, then READY, SETUP_ERROR or LOCKED
+ * within SETUP_TIMEOUT_MS.
  */
 #ifndef PRIVCONF_DAEMON_SETUP_H
 #define PRIVCONF_DAEMON_SETUP_H
@@ -15,6 +15,7 @@ enum setup_result {
 	SETUP_FAILED,		/* refused, or the worker died: logged */
 	SETUP_TIMEOUT,		/* no answer in SETUP_TIMEOUT_MS: logged */
 	SETUP_STOPPED,		/* a stop signal arrived meanwhile */
+	SETUP_LOCKED,		/* the profile locked the policy: logged */
 };
 
 /*

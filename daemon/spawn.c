@@ -1,6 +1,6 @@
 /*
  * fork+exec of the children.  Between fork and exec the child only
- * rearranges descriptors; a failure there or in execv() is written to a
+ * rearranges descriptors; a failure there or in execve() is written to a
  * close-on-exec pipe, so privconfd can say why a child never started
  * instead of reporting a lost child with status 127.
  */
@@ -19,6 +19,18 @@
 #include "common/contract.h"
 #include "common/log.h"
 #include "daemon/spawn.h"
+
+/*
+ * The only variables a child inherits, when privconfd has them: the
+ * seccomp debug switch (docs/design.md 4) and the sanitizer runtimes'
+ * options (read by them alone, in SANITIZE=1 builds).  Anything else of
+ * privconfd's environment (a service manager's, a shell's) stays behind.
+ */
+static const char *const spawn_env_keep[] = {
+	"PRIVCONF_SECCOMP_DEBUG", "ASAN_OPTIONS", "UBSAN_OPTIONS",
+	"LSAN_OPTIONS",
+};
+#define SPAWN_ENV_MAX	(sizeof(spawn_env_keep) / sizeof(spawn_env_keep[0]))
 
 /* Where the child parks its descriptors while it renumbers them. */
 #define SPAWN_FD_PARK	10
@@ -88,9 +100,25 @@ spawn_park(int fd, int errfd)
 	return p;
 }
 
+/* The environment of spawn_env_keep, built before the fork. */
+static void
+spawn_env(char *env[SPAWN_ENV_MAX + 1])
+{
+	size_t	 i, n = 0, k;
+
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		for (k = 0; k < SPAWN_ENV_MAX; k++)
+			if (strncmp(environ[i], spawn_env_keep[k],
+			    strlen(spawn_env_keep[k])) == 0 &&
+			    environ[i][strlen(spawn_env_keep[k])] == '=' &&
+			    n < SPAWN_ENV_MAX)
+				env[n++] = environ[i];
+	env[n] = NULL;
+}
+
 static void __attribute__((noreturn))
 spawn_exec(const struct child *c, char *const argv[], int linkfd, int fd4,
-    int logw, int errw, const sigset_t *mask, pid_t parent)
+    int logw, int errw, const sigset_t *mask, pid_t parent, char *env[])
 {
 	int	 null;
 
@@ -129,7 +157,7 @@ spawn_exec(const struct child *c, char *const argv[], int linkfd, int fd4,
 	errw = SPAWN_FD_ERR;
 	closefrom(SPAWN_FD_ERR + 1);
 
-	execv(c->path, argv);
+	execve(c->path, argv, env);
 	spawn_fail(errw);
 }
 
@@ -137,10 +165,12 @@ void
 spawn_child(struct child *c, char *const argv[], int linkfd, int fd4,
     const sigset_t *mask)
 {
+	char	*env[SPAWN_ENV_MAX + 1];
 	int	 logp[2], errp[2], e;
 	pid_t	 parent = getpid(), pid;
 	ssize_t	 n;
 
+	spawn_env(env);
 	if (pipe2(logp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1)
 		fatal("op=spawn why=\"pipe2\"");
 	/* The child's log writes must never block it: a full pipe drops. */
@@ -150,7 +180,8 @@ spawn_child(struct child *c, char *const argv[], int linkfd, int fd4,
 	if ((pid = fork()) == -1)
 		fatal("op=spawn why=\"fork\"");
 	if (pid == 0)
-		spawn_exec(c, argv, linkfd, fd4, logp[1], errp[1], mask, parent);
+		spawn_exec(c, argv, linkfd, fd4, logp[1], errp[1], mask, parent,
+		    env);
 	close(logp[1]);
 	close(errp[1]);
 	c->pid = pid;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/contract.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "daemon/supervise.h"
@@ -256,6 +257,16 @@ sv_lost(struct supervisor *sv, const struct child *c)
 	char	 desc[64], why[96] = "";
 	int	 i;
 
+	/*
+	 * The listener's watchdog: a worker that answers nothing may be
+	 * stopped, not dead, so waiting for it to end would be in vain.
+	 */
+	if (strcmp(c->name, "listener") == 0 && WIFEXITED(c->status) &&
+	    WEXITSTATUS(c->status) == CONTRACT_EXIT_STALLED) {
+		log_warnx("lost child: worker stalled");
+		supervise_kill(sv);
+		return 1;
+	}
 	if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0)
 		c = sv_settle(sv, c);
 	supervise_describe(desc, sizeof(desc), c->status);

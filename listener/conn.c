@@ -1,7 +1,8 @@
 /*
- * The per-connection rules of docs/protocol.md 2-4 and 7: for every chunk the
- * size rule, then authentication, then every complete line in order; the
- * replies leave in line order whoever produced them.
+ * The per-connection rules of docs/protocol.md 2-4 and 7: for every chunk
+ * the size rule, then authentication, then every complete line in order
+ * as far as the bounds of conn.h let it run; the replies leave in line
+ * order whoever produced them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ conn_ctx_init(struct conn_ctx *ctx, const struct conn_cfg *cfg,
 	ctx->link = link;
 	ctx->next_deadline = UINT64_MAX;
 	TAILQ_INIT(&ctx->dirty);
+	TAILQ_INIT(&ctx->linkwait);
 }
 
 void
@@ -40,6 +42,7 @@ conn_init(struct conn *c, struct conn_ctx *ctx, int fd,
 	c->in = (struct buf)BUF_INIT;
 	c->out = (struct buf)BUF_INIT;
 	TAILQ_INIT(&c->slots);
+	TAILQ_INIT(&c->waitq);
 	c->t_accept = c->t_active = ctx->now;
 	if (conn_deadline(c) < ctx->next_deadline)
 		ctx->next_deadline = conn_deadline(c);
@@ -61,11 +64,70 @@ conn_append(struct buf *b, const void *p, size_t n)
 		fatal("op=conn why=\"output buffer\"");
 }
 
+static void
+conn_deadline_changed(struct conn *c)
+{
+	if (conn_deadline(c) < c->ctx->next_deadline)
+		c->ctx->next_deadline = conn_deadline(c);
+}
+
+/* The link's interface (listener/slot.h). */
+
 void
 conn_slot_free(struct conn_slot *s)
 {
 	buf_free(&s->body);
 	free(s);
+}
+
+struct conn_slot *
+conn_oldest_waiting(struct conn *c)
+{
+	return TAILQ_FIRST(&c->waitq);
+}
+
+/*
+ * The worker owes c progress while a line waits for it and c granted it
+ * room to send: then the clock of --worker-timeout runs, restarted by
+ * every reply frame.  A client that does not read stops the clock.
+ */
+static void
+conn_owed(struct conn *c, bool progress)
+{
+	bool	 owed = c->nwaiting > 0 && c->granted > c->received;
+
+	if (!owed)
+		c->t_owed = 0;
+	else if (c->t_owed == 0 || progress) {
+		c->t_owed = c->ctx->now;
+		conn_deadline_changed(c);
+	}
+}
+
+int
+conn_take_credit(struct conn *c, size_t n)
+{
+	if (n > c->granted - c->received)
+		return -1;
+	c->received += n;
+	return 0;
+}
+
+void
+conn_slot_data(struct conn *c, struct conn_slot *s, const uint8_t *p,
+    size_t n)
+{
+	if (n > 0 && !c->gone) {
+		/* The oldest slot streams straight out; a later one waits. */
+		if (s == TAILQ_FIRST(&c->slots))
+			conn_append(&c->out, p, n);
+		else {
+			conn_append(&s->body, p, n);
+			c->held += n;
+		}
+	}
+	conn_owed(c, true);
+	conn_touch(c);
 }
 
 static struct conn_slot *
@@ -75,35 +137,15 @@ conn_slot_new(struct conn *c, bool waiting, bool prompt)
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("op=conn why=\"reply slot\"");
-	s->conn = c;
 	s->waiting = waiting;
 	s->prompt = prompt;
 	s->body = (struct buf)BUF_INIT;
 	TAILQ_INSERT_TAIL(&c->slots, s, centry);
-	if (waiting)
+	if (waiting) {
+		TAILQ_INSERT_TAIL(&c->waitq, s, wentry);
 		c->nwaiting++;
-	return s;
-}
-
-/*
- * Queue bytes for the client in line order: straight out when nothing is
- * due before them, else in a slot of their own.
- */
-static void
-conn_emit(struct conn *c, const char *p, size_t n, bool prompt)
-{
-	struct conn_slot *s;
-
-	if (TAILQ_EMPTY(&c->slots)) {
-		conn_append(&c->out, p, n);
-		if (prompt)
-			conn_append(&c->out, PROMPT_STR, PROMPT_LEN);
-	} else {
-		s = conn_slot_new(c, false, prompt);
-		conn_append(&s->body, p, n);
-		c->held += n;
 	}
-	conn_touch(c);
+	return s;
 }
 
 /* Move every slot at the head that is complete, in order, to c->out. */
@@ -115,13 +157,14 @@ conn_flush_slots(struct conn *c)
 
 	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
 		if ((n = buf_unread(&s->body)) > 0) {
-			conn_append(&c->out, buf_head(&s->body), n);
+			if (!c->gone)
+				conn_append(&c->out, buf_head(&s->body), n);
 			c->held -= n;
 			buf_free(&s->body);
 		}
 		if (s->waiting)
 			break;
-		if (s->prompt)
+		if (s->prompt && !c->gone)
 			conn_append(&c->out, PROMPT_STR, PROMPT_LEN);
 		TAILQ_REMOVE(&c->slots, s, centry);
 		conn_slot_free(s);
@@ -130,39 +173,48 @@ conn_flush_slots(struct conn *c)
 }
 
 void
-conn_slot_data(struct conn_slot *s, const uint8_t *p, size_t n)
+conn_slot_done(struct conn *c, struct conn_slot *s)
 {
-	struct conn *c = s->conn;
-
-	if (c == NULL || n == 0)
-		return;
-	/* The oldest slot streams straight out; a later one must wait. */
-	if (s == TAILQ_FIRST(&c->slots))
-		conn_append(&c->out, p, n);
-	else {
-		conn_append(&s->body, p, n);
-		c->held += n;
-	}
-	conn_touch(c);
-}
-
-void
-conn_slot_done(struct conn_slot *s)
-{
-	struct conn *c = s->conn;
-
-	if (c == NULL) {
-		conn_slot_free(s);
-		return;
-	}
 	s->waiting = false;
+	TAILQ_REMOVE(&c->waitq, s, wentry);
 	if (--c->nwaiting == 0) {
 		/* Idle time counts again from the last reply. */
 		c->t_active = c->ctx->now;
-		if (conn_deadline(c) < c->ctx->next_deadline)
-			c->ctx->next_deadline = conn_deadline(c);
+		conn_deadline_changed(c);
 	}
+	conn_owed(c, true);
 	conn_flush_slots(c);
+	/* One fewer in flight: a line waiting for that may run now. */
+	conn_run(c);
+}
+
+/*
+ * Queue bytes for the client in line order: straight out when nothing is
+ * due before them, else in a built-in slot, shared with the built-in
+ * bytes just before (so slots stay fewer than twice the lines in
+ * flight).  prompt: "; " follows them.
+ */
+static void
+conn_emit(struct conn *c, const char *p, size_t n, bool prompt)
+{
+	struct conn_slot *s;
+	struct buf	*b;
+
+	if (c->gone)
+		return;
+	if (TAILQ_EMPTY(&c->slots))
+		b = &c->out;
+	else {
+		s = TAILQ_LAST(&c->slots, conn_slotq);
+		if (s->waiting)
+			s = conn_slot_new(c, false, false);
+		b = &s->body;
+		c->held += n + (prompt ? PROMPT_LEN : 0);
+	}
+	conn_append(b, p, n);
+	if (prompt)
+		conn_append(b, PROMPT_STR, PROMPT_LEN);
+	conn_touch(c);
 }
 
 void
@@ -172,15 +224,18 @@ conn_release(struct conn *c)
 
 	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
 		TAILQ_REMOVE(&c->slots, s, centry);
-		if (s->waiting) {
-			/* The link still expects its reply: orphan it. */
-			s->conn = NULL;
-			buf_free(&s->body);
-		} else
-			conn_slot_free(s);
+		conn_slot_free(s);
 	}
+	TAILQ_INIT(&c->waitq);
 	c->nwaiting = 0;
 	c->held = 0;
+	if (c->linkwaiting) {
+		TAILQ_REMOVE(&c->ctx->linkwait, c, lwentry);
+		c->linkwaiting = false;
+	}
+	if (c->cid != 0)
+		link_close(c->ctx->link, c->cid);
+	c->cid = 0;
 	buf_free(&c->in);
 	buf_free(&c->out);
 }
@@ -213,13 +268,73 @@ conn_reply(struct conn *c, const char *s, size_t n)
 		conn_close_after(c, "reply");
 }
 
+/*
+ * Grant the worker more reply bytes when what it may still send has
+ * fallen under half of --max-queue, so that queued bytes plus credit
+ * stay under --max-queue and a reading client is never kept waiting.
+ * One case needs more: built-in replies held behind the oldest slot
+ * (pings after a stat) may fill the queue by themselves, and only that
+ * slot's reply can free them.  When the client has read everything it
+ * can, the worker gets one frame's worth for that slot, so a connection
+ * holds at most --max-queue plus one frame.
+ */
 static void
-conn_line(struct conn *c, const uint8_t *p, size_t n,
-    const struct auth_cred *who)
+conn_grant(struct conn *c)
+{
+	uint64_t	 max = c->ctx->cfg->max_queue, room = 0, outstanding;
+	struct conn_slot *head = TAILQ_FIRST(&c->slots);
+
+	if (c->cid == 0)
+		return;
+	outstanding = c->granted - c->received;
+	if (outstanding <= max / 2 && conn_queued(c) + outstanding < max) {
+		room = max - conn_queued(c) - outstanding;
+		if (room < max / 4 && room < WIRE_REPLY_CHUNK)
+			room = 0;
+	} else if (outstanding == 0 && buf_unread(&c->out) == 0 &&
+	    head != NULL && head->waiting)
+		room = WIRE_REPLY_CHUNK;
+	if (room == 0)
+		return;
+	link_credit(c->ctx->link, c->cid, (uint32_t)room);
+	c->granted += room;
+	conn_owed(c, false);
+}
+
+/* The link is full: wait for it, in order. */
+static void
+conn_wait_link(struct conn *c)
+{
+	if (!c->linkwaiting) {
+		c->linkwaiting = true;
+		TAILQ_INSERT_TAIL(&c->ctx->linkwait, c, lwentry);
+	}
+}
+
+static void
+conn_forward(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct conn_slot *s;
+
+	if (c->cid == 0) {
+		/* The worker hears of a connection only when it has to. */
+		c->cid = link_open(c->ctx->link, c,
+		    (uint32_t)c->ctx->cfg->max_queue);
+		c->granted = c->ctx->cfg->max_queue;
+	}
+	s = conn_slot_new(c, true, prompt_shows(c->mode));
+	link_request(c->ctx->link, c->cid, s, &c->who, p, n);
+	conn_owed(c, false);
+	if (prompt_closes(c->mode))
+		conn_close_after(c, "reply");
+}
+
+/* Run one line (without its \n); false when it must wait instead. */
+static bool
+conn_line(struct conn *c, const uint8_t *p, size_t n)
 {
 	struct line_cmd	 cmd;
 	struct prompt_step st;
-	struct conn_slot *s;
 	struct buf	 b = BUF_INIT;
 
 	line_parse(p, n, &cmd);
@@ -230,7 +345,8 @@ conn_line(struct conn *c, const uint8_t *p, size_t n,
 		conn_emit(c, (const char *)buf_head(&b), buf_unread(&b), false);
 		buf_free(&b);
 		log_info("op=reject fd=%d uid=%u gid=%u pid=%d why=utf8 "
-		    "len=%zu", c->fd, who->uid, who->gid, (int)who->pid, n);
+		    "len=%zu", c->fd, c->who.uid, c->who.gid, (int)c->who.pid,
+		    n);
 		conn_halt(c, "utf8");
 		break;
 	case LINE_BLANK:
@@ -257,11 +373,70 @@ conn_line(struct conn *c, const uint8_t *p, size_t n,
 		    sizeof(LINE_REPLY_VERSION) - 1);
 		break;
 	case LINE_FORWARD:
-		s = conn_slot_new(c, true, prompt_shows(c->mode));
-		link_request(c->ctx->link, s, who, p, n);
-		if (prompt_closes(c->mode))
-			conn_close_after(c, "reply");
+		if (c->nwaiting >= CONN_INFLIGHT_MAX)
+			return false;
+		if (link_full(c->ctx->link)) {
+			conn_wait_link(c);
+			return false;
+		}
+		conn_forward(c, p, n);
 		break;
+	}
+	return true;
+}
+
+void
+conn_run(struct conn *c)
+{
+	const uint8_t	*head, *nl = NULL;
+	size_t		 len;
+
+	while (!c->halted && !c->dead) {
+		if ((len = buf_unread(&c->in)) == 0)
+			break;
+		head = buf_head(&c->in);
+		if ((nl = memchr(head, '\n', len)) == NULL)
+			break;
+		/* Back-pressure: the client reads its replies first. */
+		if (conn_queued(c) >= c->ctx->cfg->max_queue)
+			break;
+		if (!conn_line(c, head, (size_t)(nl - head)))
+			break;
+		buf_consume(&c->in, (size_t)(nl - head) + 1);
+		nl = NULL;
+	}
+	c->lines = nl != NULL && !c->halted;
+	if (!c->lines && !c->halted) {
+		/* Everything before has run: what ended the input applies. */
+		if (c->rate) {
+			conn_emit(c, LINE_REPLY_RATE,
+			    sizeof(LINE_REPLY_RATE) - 1, false);
+			log_info("op=rate fd=%d uid=%u gid=%u pid=%d", c->fd,
+			    c->peer.uid, c->peer.gid, (int)c->peer.pid);
+			conn_halt(c, "rate");
+		} else if (c->eof)
+			/* An unterminated line is discarded, never run. */
+			conn_close_after(c, "eof");
+	}
+	/* A connection that reads no more never completes its partial line. */
+	if (c->halted || (c->closing && !c->lines))
+		buf_reset(&c->in);
+	if (buf_unread(&c->in) == 0 && c->in.cap > 2 * IPC_LINE_MAX)
+		buf_free(&c->in);
+	conn_grant(c);
+	conn_touch(c);
+}
+
+void
+conn_link_drained(struct conn_ctx *ctx)
+{
+	struct conn	*c;
+
+	while (!link_full(ctx->link) &&
+	    (c = TAILQ_FIRST(&ctx->linkwait)) != NULL) {
+		TAILQ_REMOVE(&ctx->linkwait, c, lwentry);
+		c->linkwaiting = false;
+		conn_run(c);
 	}
 }
 
@@ -286,24 +461,6 @@ conn_size_exceeded(size_t partial, const uint8_t *p, size_t n, size_t *good)
 		pos = end;
 	}
 	return false;
-}
-
-/* Execute every complete line buffered, in order, as who. */
-static void
-conn_lines(struct conn *c, const struct auth_cred *who)
-{
-	const uint8_t	*head, *nl;
-	size_t		 len;
-
-	while (!c->halted) {
-		head = buf_head(&c->in);
-		len = buf_unread(&c->in);
-		if (len == 0 || (nl = memchr(head, '\n', len)) == NULL)
-			break;
-		c->authed = true;
-		conn_line(c, head, (size_t)(nl - head), who);
-		buf_consume(&c->in, (size_t)(nl - head) + 1);
-	}
 }
 
 void
@@ -338,29 +495,31 @@ conn_input(struct conn *c, const uint8_t *p, size_t n,
 	/* The lines before an oversized one run if the chunk is good. */
 	if (ok && good > 0) {
 		conn_append(&c->in, p, good);
-		conn_lines(c, &who);
+		c->who = who;
+		if (memchr(p, '\n', good) != NULL)
+			c->authed = true;
 	}
-	if (over && !c->halted) {
-		conn_emit(c, LINE_REPLY_RATE, sizeof(LINE_REPLY_RATE) - 1,
-		    false);
-		log_info("op=rate fd=%d uid=%u gid=%u pid=%d",
-		    c->fd, c->peer.uid, c->peer.gid, (int)c->peer.pid);
-		conn_halt(c, "rate");
+	if (over) {
+		/* Read no more; RATE once the lines before it have run. */
+		c->rate = true;
+		conn_close_after(c, "rate");
 	}
-	/* A connection that reads no more never completes its partial line. */
-	if (c->closing)
-		buf_reset(&c->in);
-	else if (buf_unread(&c->in) == 0 && c->in.cap > IPC_LINE_MAX)
-		buf_free(&c->in);
+	conn_run(c);
 }
 
 void
 conn_eof(struct conn *c)
 {
-	/* An unterminated line is discarded, never executed. */
-	buf_reset(&c->in);
 	c->eof = true;
-	conn_close_after(c, "eof");
+	conn_run(c);
+}
+
+void
+conn_gone(struct conn *c)
+{
+	c->gone = true;
+	buf_reset(&c->out);
+	conn_run(c);
 }
 
 void
@@ -370,6 +529,8 @@ conn_sent(struct conn *c, size_t n)
 	c->t_active = c->ctx->now;
 	if (buf_unread(&c->out) == 0 && c->out.cap > CONN_KEEP_BUF)
 		buf_free(&c->out);
+	/* Room again: lines held back may run, the worker may send more. */
+	conn_run(c);
 }
 
 size_t
@@ -381,15 +542,24 @@ conn_queued(const struct conn *c)
 bool
 conn_wants_read(const struct conn *c)
 {
-	return !c->closing && !c->dead && !c->eof && !c->ctx->link_full &&
+	return !c->closing && !c->dead && !c->eof && !c->lines &&
 	    conn_queued(c) < c->ctx->cfg->max_queue;
 }
 
 bool
 conn_finished(const struct conn *c)
 {
-	return c->closing && TAILQ_EMPTY(&c->slots) &&
+	return c->closing && !c->lines && TAILQ_EMPTY(&c->slots) &&
 	    buf_unread(&c->out) == 0;
+}
+
+bool
+conn_worker_stalled(const struct conn *c)
+{
+	const struct conn_cfg *cfg = c->ctx->cfg;
+
+	return c->t_owed != 0 && cfg->worker_timeout_ms != 0 &&
+	    c->ctx->now - c->t_owed >= cfg->worker_timeout_ms;
 }
 
 uint64_t
@@ -403,6 +573,11 @@ conn_deadline(const struct conn *c)
 	/* Waiting for its own replies is not idleness. */
 	if (cfg->idle_timeout_ms != 0 && c->nwaiting == 0) {
 		t = c->t_active + cfg->idle_timeout_ms;
+		if (t < d)
+			d = t;
+	}
+	if (c->t_owed != 0 && cfg->worker_timeout_ms != 0) {
+		t = c->t_owed + cfg->worker_timeout_ms;
 		if (t < d)
 			d = t;
 	}

@@ -1,9 +1,10 @@
 /*
- * REQUEST [1, id, uid, gid, pid, line] out, REPLY [2, id, flags, body] in.
- * Ids start at 1 and increase; the worker answers in order, so a reply
- * always belongs to the oldest outstanding request, whose slot heads
- * l->fifo.  A slot whose connection closed stays in the fifo until its
- * reply has come, and the reply is then dropped: the ids stay in step.
+ * The frames of docs/design.md 3 on the listener's side.  Request ids
+ * start at 1 and increase over all connections; the worker answers each
+ * connection's requests in order, so a reply always belongs to its
+ * connection's oldest waiting slot.  Connection ids are table slots with
+ * a generation (WIRE_CONN_ID): a reply for a closed connection names a
+ * generation the slot no longer has and is dropped.
  */
 #include <sys/socket.h>
 #include <errno.h>
@@ -15,23 +16,89 @@
 #include "listener/link.h"
 
 void
-link_init(struct link *l, int fd)
+link_init(struct link *l, int fd, size_t max)
 {
+	size_t	 i;
+
 	l->fd = fd;
 	l->out = (struct buf)BUF_INIT;
 	l->in = (struct buf)BUF_INIT;
 	l->next_id = 1;
-	TAILQ_INIT(&l->fifo);
-	l->nfifo = 0;
-	l->joined = 0;
+	l->max = max;
+	if ((l->conns = calloc(max, sizeof(*l->conns))) == NULL ||
+	    (l->gen = calloc(max, sizeof(*l->gen))) == NULL ||
+	    (l->freeidx = calloc(max, sizeof(*l->freeidx))) == NULL)
+		fatal("op=link why=\"connection table\"");
+	/* Lowest slots first: popped from the top of the stack. */
+	for (i = 0; i < max; i++)
+		l->freeidx[i] = (uint32_t)(max - 1 - i);
+	l->nfree = max;
 }
 
 void
-link_request(struct link *l, struct conn_slot *s, const struct auth_cred *who,
-    const uint8_t *line, size_t len)
+link_free(struct link *l)
+{
+	buf_free(&l->in);
+	buf_free(&l->out);
+	free(l->conns);
+	free(l->gen);
+	free(l->freeidx);
+	l->conns = NULL;
+	l->gen = l->freeidx = NULL;
+}
+
+static void
+link_send(struct link *l, const struct wire_msg *m)
+{
+	if (wire_encode(&l->out, m) == -1)
+		fatal("op=link why=\"cannot encode %s\"",
+		    wire_type_name(m->type));
+}
+
+uint64_t
+link_open(struct link *l, struct conn *c, uint32_t credit)
+{
+	struct wire_msg	 m = { .type = WIRE_CONN_OPEN, .credit = credit };
+	uint32_t	 idx;
+
+	if (l->nfree == 0)
+		fatalx("op=link why=\"connection table full\"");
+	idx = l->freeidx[--l->nfree];
+	if (++l->gen[idx] == 0)
+		l->gen[idx] = 1;
+	l->conns[idx] = c;
+	m.conn = WIRE_CONN_ID(l->gen[idx], idx);
+	link_send(l, &m);
+	return m.conn;
+}
+
+void
+link_close(struct link *l, uint64_t conn)
+{
+	struct wire_msg	 m = { .type = WIRE_CONN_CLOSE, .conn = conn };
+	uint32_t	 idx = WIRE_CONN_INDEX(conn);
+
+	l->conns[idx] = NULL;
+	l->freeidx[l->nfree++] = idx;
+	link_send(l, &m);
+}
+
+void
+link_credit(struct link *l, uint64_t conn, uint32_t credit)
+{
+	struct wire_msg	 m = { .type = WIRE_CREDIT, .conn = conn,
+	    .credit = credit };
+
+	link_send(l, &m);
+}
+
+void
+link_request(struct link *l, uint64_t conn, struct conn_slot *s,
+    const struct auth_cred *who, const uint8_t *line, size_t len)
 {
 	struct wire_msg	 m = {
 		.type = WIRE_REQUEST,
+		.conn = conn,
 		.id = l->next_id,
 		.uid = who->uid,
 		.gid = who->gid,
@@ -40,12 +107,8 @@ link_request(struct link *l, struct conn_slot *s, const struct auth_cred *who,
 		.data_len = len,
 	};
 
-	if (wire_encode(&l->out, &m) == -1)
-		fatal("op=link why=\"cannot encode request %llu\" pid=%d "
-		    "len=%zu", (unsigned long long)m.id, (int)who->pid, len);
+	link_send(l, &m);
 	s->id = l->next_id++;
-	TAILQ_INSERT_TAIL(&l->fifo, s, lentry);
-	l->nfifo++;
 }
 
 void
@@ -55,9 +118,22 @@ link_hello(struct link *l, uint32_t uid, uint32_t gid, uint32_t landlock,
 	struct wire_msg	 m = { .type = WIRE_HELLO, .uid = uid, .gid = gid,
 	    .landlock = landlock, .seccomp = seccomp };
 
-	if (wire_encode(&l->out, &m) == -1)
-		fatal("op=link why=\"cannot encode hello\"");
+	link_send(l, &m);
 	link_write(l);
+}
+
+/* The open connection a REPLY names; NULL when it has closed. */
+static struct conn *
+link_conn(struct link *l, uint64_t conn)
+{
+	uint32_t idx = WIRE_CONN_INDEX(conn);
+
+	if (idx >= l->max)
+		fatalx("op=link why=\"reply for connection %llu, past the "
+		    "table\"", (unsigned long long)conn);
+	if (l->conns[idx] == NULL || l->gen[idx] != (uint32_t)(conn >> 32))
+		return NULL;
+	return l->conns[idx];
 }
 
 /* One REPLY frame; 1 when it ends the IPC server. */
@@ -65,34 +141,40 @@ static int
 link_reply(struct link *l, const struct wire_msg *m)
 {
 	struct conn_slot *s;
+	struct conn	*c;
 
 	if (m->type != WIRE_REPLY)
 		fatalx("op=link why=\"unexpected %s frame\"",
 		    wire_type_name(m->type));
-	if ((s = TAILQ_FIRST(&l->fifo)) == NULL)
+	if (m->flags & WIRE_F_FATAL) {
+		/* Whatever its connection became: everything ends now. */
+		if ((m->flags & WIRE_F_MORE) || m->data_len != 0)
+			fatalx("op=link why=\"malformed fatal reply %llu\"",
+			    (unsigned long long)m->id);
+		return 1;
+	}
+	if ((c = link_conn(l, m->conn)) == NULL) {
+		log_debug("op=link why=\"reply %llu for closed connection "
+		    "%llu dropped\"", (unsigned long long)m->id,
+		    (unsigned long long)m->conn);
+		return 0;
+	}
+	if ((s = conn_oldest_waiting(c)) == NULL)
 		fatalx("op=link why=\"reply %llu with no request outstanding\"",
 		    (unsigned long long)m->id);
 	if (m->id != s->id)
 		fatalx("op=link why=\"reply %llu, expected %llu\"",
 		    (unsigned long long)m->id, (unsigned long long)s->id);
-	if (m->flags & WIRE_F_FATAL) {
-		if ((m->flags & WIRE_F_MORE) || m->data_len != 0 ||
-		    l->joined != 0)
-			fatalx("op=link why=\"malformed fatal reply %llu\"",
-			    (unsigned long long)m->id);
-		return 1;
-	}
-	if (m->data_len > WIRE_REPLY_TOTAL_MAX - l->joined)
+	if (m->data_len > WIRE_REPLY_TOTAL_MAX - s->joined)
 		fatalx("op=link why=\"reply %llu longer than %u bytes\"",
 		    (unsigned long long)m->id, WIRE_REPLY_TOTAL_MAX);
-	l->joined += m->data_len;
-	conn_slot_data(s, m->data, m->data_len);
-	if (m->flags & WIRE_F_MORE)
-		return 0;
-	TAILQ_REMOVE(&l->fifo, s, lentry);
-	l->nfifo--;
-	l->joined = 0;
-	conn_slot_done(s);
+	if (conn_take_credit(c, m->data_len) == -1)
+		fatalx("op=link why=\"reply %llu past its connection's "
+		    "credit\"", (unsigned long long)m->id);
+	s->joined += m->data_len;
+	conn_slot_data(c, s, m->data, m->data_len);
+	if (!(m->flags & WIRE_F_MORE))
+		conn_slot_done(c, s);
 	return 0;
 }
 

@@ -1,8 +1,12 @@
 /*
- * The listener's end of the worker link (docs/design.md 3): REQUEST frames
- * out, REPLY frames in.  The worker is trusted for nothing: a frame that
- * is malformed, of another type, for an id that is not the oldest
- * outstanding one, or a reply longer than WIRE_REPLY_TOTAL_MAX is fatal.
+ * The listener's end of the worker link (docs/design.md 3): CONN_OPEN,
+ * REQUEST, CREDIT and CONN_CLOSE frames out, REPLY frames in, and the
+ * table from connection ids to connections.  The worker is trusted for
+ * nothing: a malformed frame, a frame of another type, a reply for an id
+ * that is not the connection's oldest outstanding one, more reply bytes
+ * than the connection granted, or a reply longer than
+ * WIRE_REPLY_TOTAL_MAX is fatal.  A reply for a connection that has
+ * closed is dropped: its id is never reused.
  */
 #ifndef PRIVCONF_LISTENER_LINK_H
 #define PRIVCONF_LISTENER_LINK_H
@@ -12,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/limits.h"
 #include "listener/auth.h"
 #include "listener/slot.h"
 
@@ -19,18 +24,32 @@
 #define LINK_READ_SIZE	(256 * 1024)
 
 struct link {
-	int			 fd;
-	struct buf		 out;		/* REQUEST frames to write */
-	struct buf		 in;		/* REPLY bytes to decode */
-	uint64_t		 next_id;
-	struct conn_slotq	 fifo;		/* outstanding, oldest first */
-	size_t			 nfifo;
-	uint64_t		 joined;	/* bytes of the reply so far */
+	int		 fd;
+	struct buf	 out;		/* frames to write */
+	struct buf	 in;		/* REPLY bytes to decode */
+	uint64_t	 next_id;	/* of the next REQUEST */
+	size_t		 max;		/* --max-conn: slots in the table */
+	struct conn	**conns;	/* by WIRE_CONN_INDEX, NULL: free */
+	uint32_t	*gen;		/* each slot's generation */
+	uint32_t	*freeidx;	/* a stack of free slots */
+	size_t		 nfree;
 };
 
-void	link_init(struct link *, int fd);
-/* Queue the REQUEST for line[0..len) from who; s waits for its reply. */
-void	link_request(struct link *, struct conn_slot *s,
+/* Room for max connections; fatal when memory runs out. */
+void	link_init(struct link *, int fd, size_t max);
+void	link_free(struct link *);
+/*
+ * Tell the worker about c, which may be sent credit reply bytes for now;
+ * returns the connection's id.  The table cannot be full: at most max
+ * connections are open.
+ */
+uint64_t link_open(struct link *, struct conn *c, uint32_t credit);
+/* c is gone: CONN_CLOSE, and its id is dead for good. */
+void	link_close(struct link *, uint64_t conn);
+/* More reply bytes conn can take. */
+void	link_credit(struct link *, uint64_t conn, uint32_t credit);
+/* Queue the REQUEST for line[0..len) of conn from who; s gets its id. */
+void	link_request(struct link *, uint64_t conn, struct conn_slot *s,
 	    const struct auth_cred *who, const uint8_t *line, size_t len);
 /* Handle every whole frame in l->in: 1 after WIRE_F_FATAL, else 0. */
 int	link_process(struct link *);
@@ -49,6 +68,13 @@ static inline size_t
 link_queued(const struct link *l)
 {
 	return buf_unread(&l->out);
+}
+
+/* Past this many bytes queued for the worker, no line is forwarded. */
+static inline bool
+link_full(const struct link *l)
+{
+	return link_queued(l) > WIRE_WORKER_OUTQ_MAX;
 }
 
 #endif

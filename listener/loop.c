@@ -100,10 +100,11 @@ loop_new(const struct contract_args *o, int link_fd, int listen_fd)
 	/* The contract bounds them below INT_MAX milliseconds. */
 	l->cfg.auth_timeout_ms = o->auth_timeout * 1000;
 	l->cfg.idle_timeout_ms = o->idle_timeout * 1000;
+	l->cfg.worker_timeout_ms = o->worker_timeout * 1000;
 	l->max_conn = o->max_conn;
 	l->max_per_uid = o->max_conn_per_uid;
 	l->fd_reserve = o->fd_reserve;
-	link_init(&l->link, link_fd);
+	link_init(&l->link, link_fd, (size_t)o->max_conn);
 	conn_ctx_init(&l->ctx, &l->cfg, &l->link);
 	l->ctx.now = clock_ms();
 	TAILQ_INIT(&l->conns);
@@ -151,7 +152,8 @@ loop_close(struct loop *l, struct conn *c, const char *why)
 		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
 		c->dirty = false;
 	}
-	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1)
+	/* A connection that hung up is no longer watched. */
+	if (!c->gone && epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1)
 		log_warn("op=close fd=%d why=\"epoll_ctl\"", c->fd);
 	/*
 	 * Bytes left unread would make the client see ECONNRESET instead
@@ -183,6 +185,8 @@ loop_read(struct loop *l, struct conn *c, int max)
 	int		 i;
 
 	for (i = 0; i < max && conn_wants_read(c); i++) {
+		/* Something happens to it: the loop looks at it again. */
+		conn_touch(c);
 		n = peer_recv(c->fd, chunk, sizeof(chunk), creds, &ncreds,
 		    &nfds);
 		if (nfds > 0)
@@ -199,9 +203,31 @@ loop_read(struct loop *l, struct conn *c, int max)
 			conn_eof(c);
 			return;
 		}
+		if (c->gone && ++c->drained >= LOOP_DRAIN_MAX) {
+			/* What it sent beyond that is discarded, not run. */
+			conn_input(c, chunk, (size_t)n, creds, ncreds);
+			conn_eof(c);
+			return;
+		}
 		conn_input(c, chunk, (size_t)n, creds, ncreds);
 	}
-	conn_touch(c);
+}
+
+/*
+ * A client that hung up completely cannot read replies, but the lines it
+ * sent before still run, as in Syd: the connection leaves epoll (a hung
+ * up socket would be reported forever) and is read from loop_settle as
+ * its lines run, LOOP_DRAIN_MAX chunks at most.
+ */
+static void
+loop_hangup(struct loop *l, struct conn *c)
+{
+	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1) {
+		loop_close(l, c, "epoll");
+		return;
+	}
+	c->events = 0;
+	conn_gone(c);
 }
 
 static void
@@ -213,17 +239,13 @@ loop_client(struct loop *l, struct conn *c, uint32_t ev)
 		loop_close(l, c, "error");
 		return;
 	}
-	/*
-	 * A client that hung up completely cannot read replies, but the
-	 * lines it sent before still run, as in Syd.  One chunk per pass
-	 * otherwise, so that no client starves the others.
-	 */
-	if (ev & EPOLLIN)
-		loop_read(l, c, (ev & EPOLLHUP) ? LOOP_DRAIN_MAX : 1);
 	if (ev & EPOLLHUP) {
-		loop_close(l, c, "hangup");
+		loop_hangup(l, c);
 		return;
 	}
+	/* One chunk per pass, so that no client starves the others. */
+	if (ev & EPOLLIN)
+		loop_read(l, c, 1);
 	if (ev & EPOLLOUT)
 		conn_touch(c);
 }
@@ -243,6 +265,13 @@ loop_timers(struct loop *l)
 			if (d < next)
 				next = d;
 			continue;
+		}
+		if (conn_worker_stalled(c)) {
+			/* privconfd fails closed on this exit status. */
+			log_warnx("op=worker why=\"stalled\" fd=%d "
+			    "timeout_ms=%llu", c->fd,
+			    (unsigned long long)l->cfg.worker_timeout_ms);
+			exit(CONTRACT_EXIT_STALLED);
 		}
 		log_info("op=timeout fd=%d uid=%u gid=%u pid=%d kind=%s",
 		    c->fd, c->peer.uid, c->peer.gid, (int)c->peer.pid,
@@ -293,15 +322,18 @@ loop_arm(struct loop *l, struct conn *c)
 	c->events = ev.events;
 }
 
-/* The one write to the worker of this pass, and what follows from it. */
+/* The one write to the worker of this pass; EPOLLOUT while bytes wait. */
 static void
 loop_link(struct loop *l)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	struct conn	*c;
-	bool		 full;
 
 	link_write(&l->link);
+	if (link_full(&l->link) != l->link_was_full) {
+		l->link_was_full = !l->link_was_full;
+		log_debug("op=link state=%s queued=%zu", l->link_was_full ?
+		    "full" : "drained", link_queued(&l->link));
+	}
 	if (link_queued(&l->link) > 0)
 		ev.events |= EPOLLOUT;
 	if (ev.events != l->link_events) {
@@ -309,14 +341,6 @@ loop_link(struct loop *l)
 		if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, l->link.fd, &ev) == -1)
 			fatal("op=loop why=\"epoll_ctl link\"");
 		l->link_events = ev.events;
-	}
-	full = link_queued(&l->link) > WIRE_WORKER_OUTQ_MAX;
-	if (full != l->ctx.link_full) {
-		l->ctx.link_full = full;
-		log_debug("op=link state=%s queued=%zu",
-		    full ? "full" : "drained", link_queued(&l->link));
-		TAILQ_FOREACH(c, &l->conns, entry)
-			conn_touch(c);
 	}
 }
 
@@ -328,14 +352,18 @@ loop_settle(struct loop *l)
 	while ((c = TAILQ_FIRST(&l->ctx.dirty)) != NULL) {
 		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
 		c->dirty = false;
-		loop_flush(l, c);
+		if (c->gone)
+			loop_read(l, c, LOOP_DRAIN_MAX);
+		else
+			loop_flush(l, c);
 		if (c->dead)
 			continue;
 		if (conn_finished(c)) {
 			loop_close(l, c, c->why ? c->why : "done");
 			continue;
 		}
-		loop_arm(l, c);
+		if (!c->gone)
+			loop_arm(l, c);
 	}
 	while ((c = TAILQ_FIRST(&l->graveyard)) != NULL) {
 		TAILQ_REMOVE(&l->graveyard, c, entry);
@@ -364,7 +392,6 @@ loop_shutdown(struct loop *l)
 void
 loop_free(struct loop *l)
 {
-	struct conn_slot *s;
 	struct conn	*c;
 
 	while ((c = TAILQ_FIRST(&l->conns)) != NULL)
@@ -373,13 +400,7 @@ loop_free(struct loop *l)
 		TAILQ_REMOVE(&l->graveyard, c, entry);
 		free(c);
 	}
-	/* Orphans: replies the worker still owed to connections now gone. */
-	while ((s = TAILQ_FIRST(&l->link.fifo)) != NULL) {
-		TAILQ_REMOVE(&l->link.fifo, s, lentry);
-		conn_slot_free(s);
-	}
-	buf_free(&l->link.in);
-	buf_free(&l->link.out);
+	link_free(&l->link);
 	/* The epoll fd stays: seccomp allows no close of it; exit will. */
 	free(l);
 }
@@ -391,6 +412,9 @@ loop_timeout(const struct loop *l)
 
 	if (l->accept_blocked && l->accept_retry < t)
 		t = l->accept_retry;
+	/* Connections wait for a link that has room again: no sleep. */
+	if (!TAILQ_EMPTY(&l->ctx.linkwait) && !link_full(&l->link))
+		return 0;
 	if (t == UINT64_MAX)
 		return -1;
 	now = clock_ms();
@@ -426,8 +450,10 @@ loop_run(struct loop *l)
 				loop_client(l, p, evs[i].events);
 		}
 		loop_timers(l);
-		loop_link(l);
+		if (!link_full(&l->link))
+			conn_link_drained(&l->ctx);
 		loop_settle(l);
+		loop_link(l);
 		accept_update(l);
 	}
 }

@@ -38,6 +38,7 @@ struct loop {
 	bool			 accept_blocked;	/* after EMFILE */
 	uint64_t		 accept_retry;
 	uint32_t		 link_events;
+	bool			 link_was_full;	/* for the log only */
 	/* Their addresses tell epoll events of lfd and link apart. */
 	char			 tag_listen;
 	char			 tag_link;

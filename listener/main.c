@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/contract.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -35,6 +36,7 @@ main(int argc, char **argv)
 	log_set_verbose((int)args.verbose);
 	/* Sends use MSG_NOSIGNAL; this covers anything else. */
 	signal(SIGPIPE, SIG_IGN);
+	buf_tune_malloc();
 
 	l = loop_new(&args, CONTRACT_FD_LINK, CONTRACT_FD_LISTEN);
 

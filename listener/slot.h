@@ -1,26 +1,25 @@
 /*
- * A reply slot: one reply due to a client, the one object the connection
- * (listener/conn.c) and the worker link (listener/link.c) share.  This
- * header is their whole interface: link.h includes it instead of conn.h,
- * so neither module includes the other's header.
+ * A reply slot, and the whole interface between a connection
+ * (listener/conn.c) and the worker link (listener/link.c): link.h
+ * includes this header instead of conn.h, so neither module includes the
+ * other's header.  The link maps a REPLY to its connection by id and
+ * hands the bytes over through the four conn_ functions below.
  *
- * Who owns a slot, in each state:
+ * A slot is one reply due to the client, in line order.  Its owner is
+ * always its connection, which frees it with conn_slot_free() and
+ * nowhere else:
  *
- *   built-in   a reply the listener made itself (ping, an error) that
- *              had to wait behind an earlier one: only in its
- *              connection's queue (centry).  The connection frees it
- *              once its bytes are out (conn_flush_slots).
- *   waiting    a forwarded line: in its connection's queue and in the
- *              link's fifo (lentry), conn set.  Neither frees it: the
- *              link hands the reply to it (conn_slot_data) and removes
- *              it from the fifo at the reply's end (conn_slot_done),
- *              which makes it a built-in.
- *   orphan     waiting, but its connection closed (conn NULL): only in
- *              the link's fifo, which owns it now.  The reply is still
- *              owed (ids stay in step); conn_slot_done frees it when the
- *              reply ends, or loop_free at exit.
+ *   built-in   bytes the listener made itself (ping, an error, prompts)
+ *              that must wait behind an earlier reply; consecutive ones
+ *              share one slot.  Freed once its bytes are out.
+ *   waiting    a forwarded line: in the connection's slots and in its
+ *              waiting queue (wentry), id set.  The link hands it the
+ *              reply's bytes (conn_slot_data) and its end
+ *              (conn_slot_done), which makes it a built-in.
  *
- * Every slot is freed by conn_slot_free(), and nowhere else.
+ * When a connection closes, its slots go with it at once: the link
+ * tells the worker (CONN_CLOSE) and drops any reply still arriving for
+ * that connection id, which is never reused.
  */
 #ifndef PRIVCONF_LISTENER_SLOT_H
 #define PRIVCONF_LISTENER_SLOT_H
@@ -36,24 +35,32 @@
 struct conn;
 
 /*
- * id is 0 for a built-in; waiting: the worker still owes (part of) it;
- * prompt: "; " follows it; body holds its bytes until the slots before
- * it are out.
+ * id: the REQUEST's id (0 for a built-in); waiting: the worker still
+ * owes (part of) it; prompt: "; " follows it; body holds its bytes until
+ * the slots before it are out; joined: reply bytes so far.
  */
 struct conn_slot {
 	TAILQ_ENTRY(conn_slot)	 centry;	/* the connection's order */
-	TAILQ_ENTRY(conn_slot)	 lentry;	/* the link's fifo */
-	struct conn		*conn;		/* NULL: orphan */
+	TAILQ_ENTRY(conn_slot)	 wentry;	/* its waiting slots */
 	uint64_t		 id;
+	uint64_t		 joined;
 	bool			 waiting;
 	bool			 prompt;
 	struct buf		 body;
 };
 TAILQ_HEAD(conn_slotq, conn_slot);
 
+/* conn.c: the oldest slot of c still waiting for the worker, or NULL. */
+struct conn_slot *conn_oldest_waiting(struct conn *);
+/*
+ * conn.c: n reply bytes for c arrived; -1 when that is more than c
+ * granted the worker (the worker broke the protocol).
+ */
+int	conn_take_credit(struct conn *, size_t n);
 /* conn.c: the worker's reply for s, a part of the body, then its end. */
-void	conn_slot_data(struct conn_slot *, const uint8_t *, size_t);
-void	conn_slot_done(struct conn_slot *);
+void	conn_slot_data(struct conn *, struct conn_slot *, const uint8_t *,
+	    size_t);
+void	conn_slot_done(struct conn *, struct conn_slot *);
 /* conn.c: the one place a slot is freed (its body too). */
 void	conn_slot_free(struct conn_slot *);
 

@@ -85,7 +85,7 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 }
 
 int
-cmd_exec(struct policy *p, const uint8_t *line, size_t len,
+cmd_exec_lazy(struct policy *p, const uint8_t *line, size_t len,
     enum cmd_origin origin, struct buf *out, struct cmd_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -95,6 +95,20 @@ cmd_exec(struct policy *p, const uint8_t *line, size_t len,
 		res->changed = false;
 		res->locked = false;
 		res->output = false;
+		res->show = CMD_SHOW_NONE;
 	}
+	return res->err;
+}
+
+int
+cmd_exec(struct policy *p, const uint8_t *line, size_t len,
+    enum cmd_origin origin, struct buf *out, struct cmd_result *res)
+{
+	if (cmd_exec_lazy(p, line, len, origin, out, res) != 0 ||
+	    res->show == CMD_SHOW_NONE)
+		return res->err;
+	if ((res->err = cmd_render(p, res->show, out)) == 0)
+		res->output = true;
+	res->show = CMD_SHOW_NONE;
 	return res->err;
 }

@@ -19,11 +19,19 @@ enum cmd_origin {
 	CMD_IPC,	/* a client line over the socket */
 };
 
+/* A command whose reply is a rendering of the whole policy. */
+enum cmd_show {
+	CMD_SHOW_NONE,
+	CMD_SHOW_STAT,		/* the JSON of docs/commands.md 4 */
+	CMD_SHOW_STATS,		/* the text */
+};
+
 struct cmd_result {
 	int	err;		/* 0, or the errno of the reply */
 	bool	changed;	/* the policy changed: the journal records the line */
 	bool	locked;		/* lock:on took effect: no reply, the IPC server ends */
-	bool	output;		/* stat/stats: out holds the whole reply, no ACK */
+	bool	output;		/* out holds the whole reply, no ACK */
+	enum cmd_show show;	/* cmd_exec_lazy: render this for the reply */
 };
 
 /*
@@ -35,5 +43,15 @@ struct cmd_result {
  */
 int	cmd_exec(struct policy *p, const uint8_t *line, size_t len,
 	    enum cmd_origin origin, struct buf *out, struct cmd_result *res);
+/*
+ * The same, except that stat and stats are not rendered: res->show says
+ * which rendering the reply is, so that the caller can share one
+ * rendering among many requests (worker/render.c).
+ */
+int	cmd_exec_lazy(struct policy *p, const uint8_t *line, size_t len,
+	    enum cmd_origin origin, struct buf *out, struct cmd_result *res);
+/* Render show for p into out: 0, ENOMEM, or E2BIG past 64 MiB. */
+int	cmd_render(const struct policy *p, enum cmd_show show,
+	    struct buf *out);
 
 #endif

@@ -2,6 +2,8 @@
  * stat and stats (docs/protocol.md section 5): the exact lines "stat" and
  * "stats" answer the policy itself instead of ACK.
  */
+#include <errno.h>
+
 #include "worker/cmdtab.h"
 #include "worker/stat.h"
 
@@ -13,26 +15,39 @@ cmd_none_parse(struct cmd *c)
 	return 0;
 }
 
+/* The rendering itself is the caller's: cmd_exec() or a shared one. */
 int
 cmd_stat_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
     struct buf *out)
 {
-	int	 err;
-
+	(void)p;
 	(void)c;
-	if ((err = stat_json(p, out)) == 0)
-		res->output = true;
-	return err;
+	(void)out;
+	res->show = CMD_SHOW_STAT;
+	return 0;
 }
 
 int
 cmd_stats_apply(struct policy *p, const struct cmd *c,
     struct cmd_result *res, struct buf *out)
 {
-	int	 err;
-
+	(void)p;
 	(void)c;
-	if ((err = stats_text(p, out)) == 0)
-		res->output = true;
-	return err;
+	(void)out;
+	res->show = CMD_SHOW_STATS;
+	return 0;
+}
+
+int
+cmd_render(const struct policy *p, enum cmd_show show, struct buf *out)
+{
+	switch (show) {
+	case CMD_SHOW_STAT:
+		return stat_json(p, out);
+	case CMD_SHOW_STATS:
+		return stats_text(p, out);
+	case CMD_SHOW_NONE:
+		break;
+	}
+	return EINVAL;
 }

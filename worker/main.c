@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "common/buf.h"
 #include "common/contract.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -50,6 +51,7 @@ main(int argc, char **argv)
 	    sizeof(err)) == -1)
 		fatalx("op=start why=\"%s\"", err);
 	log_set_verbose((int)args.verbose);
+	buf_tune_malloc();
 	worker_check_fd(CONTRACT_FD_LINK, S_IFSOCK, "socketpair");
 	if (args.journal)
 		worker_check_fd(CONTRACT_FD_JOURNAL, S_IFREG, "journal");
@@ -69,7 +71,7 @@ main(int argc, char **argv)
 	    (uint32_t)rep.landlock_abi, !rep.seccomp ? WIRE_SECCOMP_OFF :
 	    rep.seccomp_debug ? WIRE_SECCOMP_TRAP : WIRE_SECCOMP_KILL);
 
-	status = session_serve(CONTRACT_FD_LINK, p);
+	status = session_serve(CONTRACT_FD_LINK, p, (size_t)args.max_conn);
 	policy_free(p);
 	return status;
 }

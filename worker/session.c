@@ -1,11 +1,19 @@
 /*
- * The worker's frame loop.  Reads as much as the peer has sent, handles
- * every whole frame in it, and writes all their replies with one write:
- * the batching of docs/design.md section 3.  The listener never blocks on us,
- * so blocking writes here cannot deadlock.
+ * The worker's frame loop.  It reads as much as the peer has sent,
+ * handles every whole frame in it, then sends what each connection is
+ * owed within its credit, in as few writes as the bytes allow: the
+ * batching of docs/design.md 3.  The listener never blocks on the
+ * worker and always reads its link, so the blocking writes here cannot
+ * deadlock; what the worker holds meanwhile is bounded by the connection
+ * table (worker/conns.h), not by how fast clients read.
+ *
+ * Like OpenSSH's monitor, the worker accepts only the frames of its
+ * current phase (session_table) and treats anything else as a hostile
+ * peer.
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,13 +22,15 @@
 #include "common/log.h"
 #include "common/wire.h"
 #include "worker/cmd.h"
+#include "worker/conns.h"
 #include "worker/policy.h"
+#include "worker/render.h"
 #include "worker/session.h"
 
 enum phase {
 	PHASE_SETUP,	/* privconfd sends SETUP lines, then SETUP_DONE */
 	PHASE_HELLO,	/* the listener's first frame: how it is confined */
-	PHASE_REQUEST,	/* the listener sends REQUESTs */
+	PHASE_REQUEST,	/* the listener's connections and their requests */
 	PHASE_DONE,	/* locked or failed: nothing more is read */
 };
 
@@ -30,15 +40,25 @@ struct session {
 	enum phase	 phase;
 	int		 status;	/* exit status once PHASE_DONE */
 	uint64_t	 last_id;
+	uint64_t	 version;	/* bumped by every change */
 	struct buf	 in;
 	struct buf	 out;
-	struct buf	 reply;		/* one reply body being built */
+	struct buf	 tmp;		/* a reply of its own being built */
+	struct render_cache rc;
+	struct conns	 conns;
+	/* The profile line that locked the policy during SETUP. */
+	bool		 setup_locked;
+	char		 lock_source[WIRE_SOURCE_MAX];
+	size_t		 lock_source_len;
+	uint32_t	 lock_lineno;
 };
 
 #define READ_CHUNK	(WIRE_HDR_LEN + WIRE_BODY_MAX)
+/* Write out what is built once it reaches this, and shrink past it. */
+#define OUT_FLUSH_AT	(256 * 1024)
 
 static void
-session_flush(struct session *s)
+session_write(struct session *s)
 {
 	ssize_t	 n;
 
@@ -47,9 +67,12 @@ session_flush(struct session *s)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			fatal("op=write peer");
+			fatal("op=write why=\"peer\"");
 		buf_consume(&s->out, (size_t)n);
 	}
+	/* A burst may have grown it; give the memory back once it is out. */
+	if (s->out.cap > OUT_FLUSH_AT * 2)
+		buf_free(&s->out);
 }
 
 static void
@@ -57,25 +80,6 @@ session_send(struct session *s, const struct wire_msg *m)
 {
 	if (wire_encode(&s->out, m) == -1)
 		fatal("op=encode type=%s", wire_type_name(m->type));
-}
-
-/* Send a reply body, split into chunks of at most WIRE_REPLY_CHUNK. */
-static void
-session_reply(struct session *s, uint64_t id, uint32_t flags,
-    const uint8_t *body, size_t len)
-{
-	struct wire_msg m = { .type = WIRE_REPLY, .id = id };
-	size_t	 n;
-
-	do {
-		n = len > WIRE_REPLY_CHUNK ? WIRE_REPLY_CHUNK : len;
-		m.flags = flags | (len > n ? WIRE_F_MORE : 0);
-		m.data = body;
-		m.data_len = n;
-		session_send(s, &m);
-		body += n;
-		len -= n;
-	} while (len > 0);
 }
 
 static void
@@ -92,16 +96,25 @@ log_command(const struct wire_msg *m, const struct cmd_result *res)
 	    res->locked ? " locked=1" : "");
 }
 
+/* The handlers of session_table. */
+
 static void
 handle_setup(struct session *s, const struct wire_msg *m)
 {
 	struct cmd_result res;
 	struct wire_msg	 e;
 
-	buf_reset(&s->reply);
-	if (cmd_exec(s->policy, m->data, m->data_len, CMD_PROFILE, &s->reply,
-	    &res) == 0)
+	buf_reset(&s->tmp);
+	if (cmd_exec(s->policy, m->data, m->data_len, CMD_PROFILE, &s->tmp,
+	    &res) == 0) {
+		if (res.locked) {
+			s->setup_locked = true;
+			memcpy(s->lock_source, m->source, m->source_len);
+			s->lock_source_len = m->source_len;
+			s->lock_lineno = m->lineno;
+		}
 		return;
+	}
 	e = (struct wire_msg){ .type = WIRE_SETUP_ERROR, .source = m->source,
 	    .source_len = m->source_len, .lineno = m->lineno,
 	    .err = (uint32_t)res.err };
@@ -112,72 +125,169 @@ handle_setup(struct session *s, const struct wire_msg *m)
 	s->status = 1;
 }
 
+/*
+ * READY, or LOCKED when a profile line locked the policy: a locked
+ * policy serves nobody, so privconfd starts nothing (docs/design.md 2).
+ */
+static void
+handle_setup_done(struct session *s, const struct wire_msg *m)
+{
+	struct wire_msg	 r = { .type = WIRE_READY };
+
+	(void)m;
+	if (s->setup_locked) {
+		r = (struct wire_msg){ .type = WIRE_LOCKED,
+		    .source = (const uint8_t *)s->lock_source,
+		    .source_len = s->lock_source_len,
+		    .lineno = s->lock_lineno };
+		session_send(s, &r);
+		log_info("op=locked lineno=%u", s->lock_lineno);
+		s->phase = PHASE_DONE;
+		s->status = 0;
+		return;
+	}
+	session_send(s, &r);
+	s->phase = PHASE_HELLO;
+	log_info("op=ready");
+}
+
+static void
+handle_hello(struct session *s, const struct wire_msg *m)
+{
+	policy_set_confine(s->policy, POLICY_PROC_LISTENER, m->uid, m->gid,
+	    m->landlock, m->seccomp);
+	/* stats shows it: a rendering from before is stale. */
+	s->version++;
+	s->phase = PHASE_REQUEST;
+}
+
+static void
+handle_open(struct session *s, const struct wire_msg *m)
+{
+	if (conns_open(&s->conns, m->conn, m->credit) == -1)
+		fatalx("op=protocol why=\"bad CONN_OPEN\"");
+}
+
+static void
+handle_close(struct session *s, const struct wire_msg *m)
+{
+	if (conns_close(&s->conns, m->conn) == -1)
+		fatalx("op=protocol why=\"bad CONN_CLOSE\"");
+}
+
+static void
+handle_credit(struct session *s, const struct wire_msg *m)
+{
+	if (conns_credit(&s->conns, m->conn, m->credit) == -1)
+		fatalx("op=protocol why=\"bad CREDIT\"");
+}
+
+/* lock:on: no reply bytes, the IPC server ends; owed replies go too. */
+static void
+session_locked(struct session *s, const struct wire_msg *m)
+{
+	struct wire_msg	 r = { .type = WIRE_REPLY, .conn = m->conn,
+	    .id = m->id, .flags = WIRE_F_FATAL };
+
+	session_send(s, &r);
+	s->phase = PHASE_DONE;
+	s->status = 0;
+}
+
+/*
+ * A request for a connection that is not open: an honest listener never
+ * sends one, so it is refused, logged, and answered outside any credit
+ * (one short reply per lie), and the worker goes on serving.
+ */
+static void
+request_stray(struct session *s, const struct wire_msg *m)
+{
+	struct wire_msg	 r = { .type = WIRE_REPLY, .conn = m->conn,
+	    .id = m->id };
+
+	log_warnx("op=request conn=%llu id=%llu uid=%u gid=%u pid=%u "
+	    "why=\"no such connection\" err=EACCES",
+	    (unsigned long long)m->conn, (unsigned long long)m->id, m->uid,
+	    m->gid, m->pid);
+	buf_reset(&s->tmp);
+	if (errtab_reply(&s->tmp, EACCES) == -1)
+		fatal("op=reply");
+	r.data = buf_head(&s->tmp);
+	r.data_len = buf_unread(&s->tmp);
+	session_send(s, &r);
+}
+
 static void
 handle_request(struct session *s, const struct wire_msg *m)
 {
 	struct cmd_result res;
+	struct wconn	*c;
+	struct wreply	*w;
+	int		 err;
 
 	if (m->id <= s->last_id)
 		fatalx("op=protocol why=\"request id %llu not above %llu\"",
 		    (unsigned long long)m->id, (unsigned long long)s->last_id);
 	s->last_id = m->id;
-	buf_reset(&s->reply);
-	cmd_exec(s->policy, m->data, m->data_len, CMD_IPC, &s->reply, &res);
-	log_command(m, &res);
-	if (res.locked) {
-		/* lock:on: no reply bytes, the IPC server ends. */
-		session_reply(s, m->id, WIRE_F_FATAL, NULL, 0);
-		s->phase = PHASE_DONE;
-		s->status = 0;
+	if ((c = conns_find(&s->conns, m->conn)) == NULL) {
+		request_stray(s, m);
 		return;
 	}
-	if (!res.output) {
-		buf_reset(&s->reply);
-		if (errtab_reply(&s->reply, res.err) == -1)
-			fatal("op=reply");
-	} else if (buf_unread(&s->reply) > WIRE_REPLY_TOTAL_MAX) {
-		buf_reset(&s->reply);
-		if (errtab_reply(&s->reply, E2BIG) == -1)
-			fatal("op=reply");
+	/* Checked before the command runs: a violation changes nothing. */
+	if (c->n == CONN_INFLIGHT_MAX)
+		fatalx("op=protocol why=\"connection %llu has more than %d "
+		    "requests in flight\"", (unsigned long long)m->conn,
+		    CONN_INFLIGHT_MAX);
+	buf_reset(&s->tmp);
+	cmd_exec_lazy(s->policy, m->data, m->data_len, CMD_IPC, &s->tmp,
+	    &res);
+	log_command(m, &res);
+	if (res.changed)
+		s->version++;
+	if (res.locked) {
+		session_locked(s, m);
+		return;
 	}
-	session_reply(s, m->id, 0, buf_head(&s->reply), buf_unread(&s->reply));
+	w = conns_push(&s->conns, c, m->id);
+	w->err = res.err;
+	if (res.err == 0 && res.show != CMD_SHOW_NONE) {
+		if ((w->r = render_get(&s->rc, s->policy, s->version, res.show,
+		    &err)) == NULL)
+			w->err = err;
+	} else if (res.err == 0 && res.output) {
+		/* Its own bytes: hand the buffer over instead of copying. */
+		w->body = s->tmp;
+		s->tmp = (struct buf)BUF_INIT;
+	}
 }
 
-/* Dispatch one frame by phase: the table of what each phase accepts. */
+/* What each phase accepts (OpenSSH's mon_table); anything else is fatal. */
+static const struct session_row {
+	enum phase	 phase;
+	enum wire_type	 type;
+	void		(*fn)(struct session *, const struct wire_msg *);
+} session_table[] = {
+	{ PHASE_SETUP, WIRE_SETUP, handle_setup },
+	{ PHASE_SETUP, WIRE_SETUP_DONE, handle_setup_done },
+	{ PHASE_HELLO, WIRE_HELLO, handle_hello },
+	{ PHASE_REQUEST, WIRE_REQUEST, handle_request },
+	{ PHASE_REQUEST, WIRE_CONN_OPEN, handle_open },
+	{ PHASE_REQUEST, WIRE_CONN_CLOSE, handle_close },
+	{ PHASE_REQUEST, WIRE_CREDIT, handle_credit },
+};
+
 static void
 session_frame(struct session *s, const struct wire_msg *m)
 {
-	struct wire_msg	 ready = { .type = WIRE_READY };
+	size_t	 i;
 
-	switch (s->phase) {
-	case PHASE_SETUP:
-		if (m->type == WIRE_SETUP) {
-			handle_setup(s, m);
+	for (i = 0; i < sizeof(session_table) / sizeof(session_table[0]);
+	    i++) {
+		if (session_table[i].phase == s->phase &&
+		    session_table[i].type == m->type) {
+			session_table[i].fn(s, m);
 			return;
 		}
-		if (m->type == WIRE_SETUP_DONE) {
-			session_send(s, &ready);
-			s->phase = PHASE_HELLO;
-			log_info("op=ready");
-			return;
-		}
-		break;
-	case PHASE_HELLO:
-		if (m->type == WIRE_HELLO) {
-			policy_set_confine(s->policy, POLICY_PROC_LISTENER,
-			    m->uid, m->gid, m->landlock, m->seccomp);
-			s->phase = PHASE_REQUEST;
-			return;
-		}
-		break;
-	case PHASE_REQUEST:
-		if (m->type == WIRE_REQUEST) {
-			handle_request(s, m);
-			return;
-		}
-		break;
-	case PHASE_DONE:
-		return;
 	}
 	fatalx("op=protocol why=\"%s frame out of phase\"",
 	    wire_type_name(m->type));
@@ -202,36 +312,58 @@ session_frames(struct session *s)
 	}
 }
 
-int
-session_serve(int fd, struct policy *p)
+/* Everything sendable, in pieces of about OUT_FLUSH_AT. */
+static void
+session_flush(struct session *s)
 {
-	struct session	 s = { .fd = fd, .policy = p, .phase = PHASE_SETUP };
-	ssize_t		 n;
+	if (s->phase == PHASE_REQUEST)
+		while (!conns_flush(&s->conns, &s->out, OUT_FLUSH_AT))
+			session_write(s);
+	session_write(s);
+}
 
-	while (s.phase != PHASE_DONE) {
-		buf_compact(&s.in);
-		if (buf_reserve(&s.in, READ_CHUNK) == -1)
+int
+session_serve(int fd, struct policy *p, size_t max_conn)
+{
+	struct session	*s;
+	ssize_t		 n;
+	int		 status;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("op=session why=\"calloc\"");
+	s->fd = fd;
+	s->policy = p;
+	s->phase = PHASE_SETUP;
+	if (conns_init(&s->conns, max_conn, &s->rc) == -1)
+		fatal("op=session why=\"connection table\"");
+	while (s->phase != PHASE_DONE) {
+		if (buf_reserve(&s->in, READ_CHUNK) == -1)
 			fatal("op=read");
-		n = read(fd, s.in.data + s.in.len, s.in.cap - s.in.len);
+		n = read(fd, s->in.data + s->in.len, s->in.cap - s->in.len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			fatal("op=read peer");
+			fatal("op=read why=\"peer\"");
 		if (n == 0) {
-			if (buf_unread(&s.in) > 0)
-				fatalx("op=protocol why=\"EOF inside a frame\"");
-			log_info("op=eof phase=%s", s.phase == PHASE_SETUP ?
-			    "setup" : s.phase == PHASE_HELLO ? "hello" :
+			if (buf_unread(&s->in) > 0)
+				fatalx("op=protocol why=\"EOF inside a "
+				    "frame\"");
+			log_info("op=eof phase=%s", s->phase == PHASE_SETUP ?
+			    "setup" : s->phase == PHASE_HELLO ? "hello" :
 			    "request");
-			s.status = 1;
+			s->status = 1;
 			break;
 		}
-		s.in.len += (size_t)n;
-		session_frames(&s);
-		session_flush(&s);
+		s->in.len += (size_t)n;
+		session_frames(s);
+		session_flush(s);
 	}
-	buf_free(&s.in);
-	buf_free(&s.out);
-	buf_free(&s.reply);
-	return s.status;
+	status = s->status;
+	/* Every rendering goes with the last reply that held it. */
+	conns_free(&s->conns);
+	buf_free(&s->in);
+	buf_free(&s->out);
+	buf_free(&s->tmp);
+	free(s);
+	return status;
 }

@@ -7,13 +7,17 @@
 #ifndef PRIVCONF_SESSION_H
 #define PRIVCONF_SESSION_H
 
+#include <stddef.h>
+
 struct policy;
 
 /*
- * Serve fd until the peer is done.  Returns the process exit status: 0
- * after lock:on, 1 on a SETUP_ERROR, on a protocol violation or when the
- * peer goes away (all logged).
+ * Serve fd until the peer is done, for at most max_conn connections of
+ * the listener at once.  Returns the process exit status: 0 after
+ * lock:on (over IPC, or by the profile: LOCKED), 1 on a SETUP_ERROR or
+ * when the peer goes away; a protocol violation exits 1 at once (all
+ * logged).
  */
-int	session_serve(int fd, struct policy *p);
+int	session_serve(int fd, struct policy *p, size_t max_conn);
 
 #endif

@@ -24,10 +24,11 @@ PKG_LIBS=$(pkg-config --libs $PKGS)
 
 WIRE_SRC="common/wire.c common/buf.c"
 # The policy: every worker/ file but the process around it (main, the
-# frame loop, confinement), so a new command file is fuzzed without an edit.
+# frame loop and its connection table, confinement), so a new command
+# file is fuzzed without an edit.
 CMD_SRC="$(ls worker/*.c | grep -v -e '/main\.c$' -e '/session\.c$' \
-    -e '/confine\.c$') common/buf.c common/decimal.c common/errtab.c
-    common/utf8.c"
+    -e '/conns\.c$' -e '/confine\.c$') common/buf.c common/decimal.c
+    common/errtab.c common/utf8.c"
 # Not common/log.c: fuzz_conn.c has its own log_info, fatal, fatalx.
 CONN_SRC="listener/conn.c listener/link.c listener/auth.c listener/line.c
     listener/prompt.c common/buf.c common/wire.c common/errtab.c

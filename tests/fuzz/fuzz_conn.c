@@ -4,15 +4,19 @@
  * link (listener/link.c), driven without sockets as the event loop
  * drives them: chunks with the credentials the kernel attached go in,
  * the client reads what is queued, the worker answers every REQUEST with
- * REPLY frames through link_process(), time passes, clients hang up.
+ * REPLY frames through link_process() within the reply bytes each
+ * connection granted it, time passes, clients hang up.
  *
  * Beside the code runs a model of docs/protocol.md sections 2-4 and 7-8 (and
  * of docs/protocol.md where the spec is silent), written here from the
  * text: it says which lines reach the worker, with which credentials,
  * and the exact bytes each client must receive.  Checked:
  *  - every REQUEST is one the model forwards, in order, with the
- *    credentials that passed authentication, and nothing else reaches
- *    the worker;
+ *    credentials that passed authentication and its connection's id,
+ *    and nothing else reaches the worker;
+ *  - lines run only while the client's queue is under max_queue, and a
+ *    line for the worker only while fewer than CONN_INFLIGHT_MAX wait;
+ *    the rest wait, read but not run, as the model says;
  *  - a client that was closed normally received exactly the model's
  *    bytes, in line order; one cut short (hang-up, timeout, lock:on)
  *    received a prefix of them;
@@ -20,10 +24,12 @@
  *    timeouts agree with the model, and a connection that has nothing
  *    left to do is finished;
  *  - memory held for a connection stays bounded: its input buffer holds
- *    at most a partial line and one chunk (2 * IPC_LINE_MAX), and the
- *    bytes already sent that its output buffer and the link's input
- *    buffer still hold do not outgrow what is live in them (or the
- *    per-connection queue limit / one link read);
+ *    at most a partial line and one chunk (2 * IPC_LINE_MAX), its queue
+ *    at most max_queue plus one frame and one built-in reply (the
+ *    worker never sends past the credit), and the bytes already sent
+ *    that its output buffer and the link's input buffer still hold do
+ *    not outgrow what is live in them (or the per-connection queue
+ *    limit / one link read);
  *  - nothing crashes, and everything is freed at the end.
  *
  * The input is a program: a configuration byte, then operations (see
@@ -57,10 +63,16 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  * The listener's log, replaced: a line per refused chunk would bury the
  * fuzzer's own output, and fatal() means the harness fed the listener
  * something its worker never would, or the listener broke: stop with a
- * stack, not with exit(1).  conn.c and link.c use only these three.
+ * stack, not with exit(1).  conn.c and link.c use only these four.
  */
 void
 log_info(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+void
+log_debug(const char *fmt, ...)
 {
 	(void)fmt;
 }
@@ -140,11 +152,15 @@ static const struct auth_cred cred_tab[8] = {
 	{ .pid = 5, .uid = 1000, .gid = 0 },
 };
 
-/* One piece of what a client must receive: literal bytes or a reply. */
+/*
+ * One piece of what a client must receive: literal bytes or a reply,
+ * which "; " follows once it is complete when prompt is set.
+ */
 struct seg {
 	uint64_t	 id;		/* 0: lit[off..off + n) */
 	size_t		 off;
 	size_t		 n;
+	bool		 prompt;
 };
 
 struct client {
@@ -154,8 +170,11 @@ struct client {
 	bool		 closing;	/* reads no more */
 	bool		 halted;	/* runs no later line */
 	bool		 eof;
+	bool		 rate;		/* RATE once the lines before ran */
 	bool		 authed;	/* had a complete authenticated line */
-	struct buf	 partial;	/* the unterminated line */
+	struct buf	 partial;	/* lines read but not run, and the
+					   unterminated one */
+	struct auth_cred who;		/* the last chunk's credentials */
 	uint64_t	 t_accept;
 	uint64_t	 t_last;	/* last byte moved, or last reply */
 	size_t		 owed;		/* forwarded lines not answered */
@@ -164,6 +183,7 @@ struct client {
 	size_t		 nseg;
 	size_t		 capseg;
 	struct buf	 lit;
+	size_t		 queued;	/* of it, bytes the listener queued */
 	struct buf	 got;
 	bool		 exact;		/* closed normally */
 	/* The last chunk, for OP_REPEAT. */
@@ -174,11 +194,22 @@ struct client {
 
 struct req {
 	struct client	*cl;
+	uint64_t	 cid;		/* its connection's id on the link */
 	struct auth_cred who;
 	struct buf	 line;
 	struct buf	 body;		/* the whole reply the worker chose */
+	size_t		 sent;		/* of it, framed by the worker */
 	size_t		 delivered;	/* of it, processed by the listener */
+	uint8_t		 parts;		/* how the worker splits it */
+	bool		 chosen;	/* the worker chose its reply */
+	bool		 prompt;	/* "; " follows it once complete */
 	bool		 done;
+};
+
+/* What a connection granted the worker (CONN_OPEN, CREDIT). */
+struct wconn {
+	uint64_t	 cid;
+	uint64_t	 credit;
 };
 
 /* A frame of the worker's stream, until the listener has it whole. */
@@ -204,7 +235,11 @@ struct h {
 	size_t		 nreq;
 	size_t		 capreq;
 	uint64_t	 seen;		/* REQUESTs taken from link.out */
-	uint64_t	 answered;	/* requests the worker answered */
+	uint64_t	 answered;	/* requests the worker chose replies for */
+	size_t		 pumpfrom;	/* replies before it are all sent */
+	struct wconn	*wc;		/* connections the worker knows */
+	size_t		 nwc;
+	size_t		 capwc;
 	struct buf	 wstream;	/* worker bytes not yet delivered */
 	size_t		 wpos;		/* worker bytes delivered so far */
 	size_t		 wend;		/* worker bytes produced so far */
@@ -277,9 +312,11 @@ emit(struct client *cl, const char *s, size_t n)
 	} else {
 		cl->segs = grow(cl->segs, &cl->capseg, cl->nseg + 1,
 		    sizeof(*cl->segs));
-		cl->segs[cl->nseg++] = (struct seg){ 0, cl->lit.len, n };
+		cl->segs[cl->nseg++] = (struct seg){ 0, cl->lit.len, n,
+		    false };
 	}
 	put(&cl->lit, s, n);
+	cl->queued += n;
 }
 
 #define EMIT(cl, s)	emit((cl), (s), sizeof(s) - 1)
@@ -298,8 +335,18 @@ model_forward(struct h *h, struct client *cl, const uint8_t *line,
 	put(&r->line, line, n);
 	cl->segs = grow(cl->segs, &cl->capseg, cl->nseg + 1,
 	    sizeof(*cl->segs));
-	cl->segs[cl->nseg++] = (struct seg){ h->nreq, 0, 0 };
+	cl->segs[cl->nseg++] = (struct seg){ h->nreq, 0, 0,
+	    cl->mode == PROMPT_PROMPT };
+	r->prompt = cl->mode == PROMPT_PROMPT;
 	cl->owed++;
+}
+
+/* A complete line is read and waits to run. */
+static bool
+model_lines(const struct client *cl)
+{
+	return !cl->halted && cl->partial.len > 0 &&
+	    memchr(cl->partial.data, '\n', cl->partial.len) != NULL;
 }
 
 static bool
@@ -331,16 +378,28 @@ word(const uint8_t *t, size_t n, const char *w)
 
 /* After a reply of ping, pink, version or the worker (section 3). */
 static void
-model_replied(struct client *cl)
+model_replied(struct client *cl, bool worker)
 {
-	if (cl->mode == PROMPT_PROMPT)
+	/* A worker reply's prompt follows it once complete (its seg). */
+	if (cl->mode == PROMPT_PROMPT && !worker)
 		EMIT(cl, R_PROMPT);
 	if (cl->mode == PROMPT_NONINTERACTIVE)
 		cl->closing = true;
 }
 
-/* Section 3 and 4: one complete line. */
-static void
+/*
+ * The bytes queued for cl that it has not read: literal ones, reply
+ * bytes delivered, the prompt of a complete reply (conn_queued()).
+ */
+static size_t
+model_queued(const struct h *h, const struct client *cl)
+{
+	(void)h;
+	return cl->queued - cl->got.len;
+}
+
+/* Section 3 and 4: one complete line; false when it must wait. */
+static bool
 model_line(struct h *h, struct client *cl, const uint8_t *p, size_t n,
     const struct auth_cred *who)
 {
@@ -350,12 +409,12 @@ model_line(struct h *h, struct client *cl, const uint8_t *p, size_t n,
 	if (!utf8_valid(p, n)) {
 		EMIT(cl, R_EINVAL);
 		cl->halted = cl->closing = true;
-		return;
+		return true;
 	}
 	if ((tn = token(p, n, &pos, &t)) == 0) {
 		if (cl->mode == PROMPT_PROMPT)
 			EMIT(cl, R_PROMPT);
-		return;
+		return true;
 	}
 	if (word(t, tn, "prompt")) {
 		an = token(p, n, &pos, &a);
@@ -373,11 +432,11 @@ model_line(struct h *h, struct client *cl, const uint8_t *p, size_t n,
 			if (cl->mode == PROMPT_PROMPT)
 				EMIT(cl, R_PROMPT);
 		}
-		return;
+		return true;
 	}
 	if (word(t, tn, "quit") || word(t, tn, "exit")) {
 		cl->halted = cl->closing = true;
-		return;
+		return true;
 	}
 	if (word(t, tn, "ping"))
 		EMIT(cl, R_PONG);
@@ -385,9 +444,54 @@ model_line(struct h *h, struct client *cl, const uint8_t *p, size_t n,
 		EMIT(cl, R_PINK);
 	else if (word(t, tn, "version"))
 		EMIT(cl, R_VERSION);
+	else if (cl->owed >= CONN_INFLIGHT_MAX)
+		return false;
 	else
 		model_forward(h, cl, p, n, who);
-	model_replied(cl);
+	model_replied(cl, !word(t, tn, "ping") && !word(t, tn, "pink") &&
+	    !word(t, tn, "version"));
+	return true;
+}
+
+/*
+ * The lines read and not yet run, as far as the bounds allow (conn.h):
+ * none once the queue reaches max_queue, none for the worker while
+ * CONN_INFLIGHT_MAX of its lines wait.  Then, once every line before has
+ * run, what ended the input applies.
+ */
+static void
+model_run(struct h *h, struct client *cl)
+{
+	const uint8_t	*nl = NULL;
+	size_t		 i = 0, end;
+
+	while (!cl->halted && i < cl->partial.len) {
+		if ((nl = memchr(cl->partial.data + i, '\n',
+		    cl->partial.len - i)) == NULL)
+			break;
+		if (model_queued(h, cl) >= h->cfg.max_queue)
+			break;
+		end = (size_t)(nl - cl->partial.data);
+		if (!model_line(h, cl, cl->partial.data + i, end - i,
+		    &cl->who))
+			break;
+		i = end + 1;
+		nl = NULL;
+	}
+	if (i > 0) {
+		memmove(cl->partial.data, cl->partial.data + i,
+		    cl->partial.len - i);
+		cl->partial.len -= i;
+	}
+	if (!cl->halted && !model_lines(cl)) {
+		if (cl->rate) {
+			EMIT(cl, R_RATE);
+			cl->halted = cl->closing = true;
+		} else if (cl->eof)
+			cl->closing = true;
+	}
+	if (cl->halted || (cl->closing && !model_lines(cl)))
+		buf_reset(&cl->partial);
 }
 
 /* Section 2: one chunk, in the order size, authentication, lines. */
@@ -396,8 +500,7 @@ model_input(struct h *h, struct client *cl, const uint8_t *p, size_t n,
     const struct auth_cred *creds, size_t ncreds)
 {
 	const struct auth_cred *who = NULL;
-	const uint8_t	*nl;
-	size_t		 i, end, cur = cl->partial.len, good = 0, take;
+	size_t		 i, cur = cl->partial.len, good = 0, take;
 	bool		 over = false;
 
 	cl->t_last = h->now;
@@ -416,31 +519,20 @@ model_input(struct h *h, struct client *cl, const uint8_t *p, size_t n,
 	if (!over && who == NULL) {
 		EMIT(cl, R_AUTH);
 		cl->halted = cl->closing = true;
-	} else if (who != NULL) {
+		buf_reset(&cl->partial);
+		return;
+	}
+	if (who != NULL) {
 		/* Lines before an oversized one run (docs/protocol.md). */
 		take = over ? good : n;
 		put(&cl->partial, p, take);
-		for (i = 0; !cl->halted && i < cl->partial.len; i = end + 1) {
-			if ((nl = memchr(cl->partial.data + i, '\n',
-			    cl->partial.len - i)) == NULL)
-				break;
-			end = (size_t)(nl - cl->partial.data);
+		cl->who = *who;
+		if (memchr(p, '\n', take) != NULL)
 			cl->authed = true;
-			model_line(h, cl, cl->partial.data + i, end - i, who);
-		}
-		/* Keep the unterminated rest. */
-		if (i > 0) {
-			memmove(cl->partial.data, cl->partial.data + i,
-			    cl->partial.len - i);
-			cl->partial.len -= i;
-		}
 	}
-	if (over && !cl->halted) {
-		EMIT(cl, R_RATE);
-		cl->halted = cl->closing = true;
-	}
-	if (cl->closing)
-		buf_reset(&cl->partial);
+	if (over)
+		cl->rate = cl->closing = true;
+	model_run(h, cl);
 }
 
 /* Has the model's connection passed a timeout (section 8)? */
@@ -502,8 +594,10 @@ client_read(struct h *h, struct client *cl, size_t n)
 	if (n == 0)
 		return;
 	put(&cl->got, buf_head(&cl->c->out), n);
-	conn_sent(cl->c, n);
 	cl->t_last = h->now;
+	/* Room again: the lines held back may run (conn_sent does). */
+	model_run(h, cl);
+	conn_sent(cl->c, n);
 }
 
 /*
@@ -572,25 +666,83 @@ check_client(struct h *h, struct client *cl)
 		    prompt_mode_name(cl->mode));
 	if (conn_queued(c) != buf_unread(&c->out) + c->held)
 		FAIL("conn_queued is not the bytes queued");
-	want = !cl->closing && !cl->eof &&
+	if (conn_queued(c) != model_queued(h, cl))
+		FAIL("%zu bytes queued, the model says %zu", conn_queued(c),
+		    model_queued(h, cl));
+	if (c->lines != model_lines(cl))
+		FAIL("lines waiting %d, the model says %d", c->lines,
+		    model_lines(cl));
+	want = !cl->closing && !cl->eof && !model_lines(cl) &&
 	    conn_queued(c) < h->cfg.max_queue;
 	if (conn_wants_read(c) != want)
 		FAIL("wants_read %d, the rules say %d (queued %zu of %zu)",
 		    conn_wants_read(c), want, conn_queued(c),
 		    h->cfg.max_queue);
-	if (cl->closing && cl->owed == 0 && buf_unread(&c->out) == 0 &&
-	    !conn_finished(c))
+	if (cl->closing && cl->owed == 0 && !model_lines(cl) &&
+	    buf_unread(&c->out) == 0 && !conn_finished(c))
 		FAIL("closing with nothing left, but not finished");
+	/* The worker keeps to the credit: one frame and a reply over. */
+	if (conn_queued(c) > h->cfg.max_queue + WIRE_REPLY_CHUNK + 256)
+		FAIL("%zu bytes queued for one connection, max_queue %zu",
+		    conn_queued(c), h->cfg.max_queue);
 	check_buffers(h, cl);
 }
 
-/* The REQUEST frames queued for the worker: exactly the model's. */
+static void	worker_pump(struct h *);
+
+static struct wconn *
+worker_conn(struct h *h, uint64_t cid)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nwc; i++)
+		if (h->wc[i].cid == cid)
+			return &h->wc[i];
+	FAIL("a frame for connection %llu, which is not open",
+	    (unsigned long long)cid);
+}
+
+/* CONN_OPEN, CREDIT, CONN_CLOSE: what the worker may send whom. */
+static void
+worker_conn_frame(struct h *h, const struct wire_msg *m)
+{
+	struct wconn	*w;
+	size_t		 i;
+
+	switch (m->type) {
+	case WIRE_CONN_OPEN:
+		for (i = 0; i < h->nwc; i++)
+			if (WIRE_CONN_INDEX(h->wc[i].cid) ==
+			    WIRE_CONN_INDEX(m->conn))
+				FAIL("connection %llu opened twice",
+				    (unsigned long long)m->conn);
+		if (m->credit != h->cfg.max_queue)
+			FAIL("opened with %u bytes, max_queue is %zu",
+			    m->credit, h->cfg.max_queue);
+		h->wc = grow(h->wc, &h->capwc, h->nwc + 1, sizeof(*h->wc));
+		h->wc[h->nwc++] = (struct wconn){ m->conn, m->credit };
+		break;
+	case WIRE_CREDIT:
+		w = worker_conn(h, m->conn);
+		w->credit += m->credit;
+		break;
+	default:
+		w = worker_conn(h, m->conn);
+		*w = h->wc[--h->nwc];
+		break;
+	}
+}
+
+/*
+ * The frames queued for the worker: connection frames as they come, and
+ * REQUESTs exactly the model's.
+ */
 static void
 take_requests(struct h *h)
 {
 	struct wire_msg	 m;
 	struct auth_cred cr;
-	const struct req *r;
+	struct req	*r;
 	const char	*why;
 	ssize_t		 n;
 
@@ -600,6 +752,12 @@ take_requests(struct h *h)
 		if (n <= 0)
 			FAIL("no whole frame for the worker: %s",
 			    why ? why : "short");
+		if (m.type == WIRE_CONN_OPEN || m.type == WIRE_CREDIT ||
+		    m.type == WIRE_CONN_CLOSE) {
+			worker_conn_frame(h, &m);
+			buf_consume(&h->link.out, (size_t)n);
+			continue;
+		}
 		if (m.type != WIRE_REQUEST || m.id != h->seen + 1)
 			FAIL("%s %llu for the worker, REQUEST %llu expected",
 			    wire_type_name(m.type), (unsigned long long)m.id,
@@ -631,9 +789,16 @@ take_requests(struct h *h)
 		    memchr(m.data, '\n', m.data_len) != NULL)
 			FAIL("REQUEST %llu: a line of %zu bytes",
 			    (unsigned long long)m.id, m.data_len);
+		if (r->cl->c != NULL && m.conn != r->cl->c->cid)
+			FAIL("REQUEST %llu for connection %llu, not its "
+			    "client's", (unsigned long long)m.id,
+			    (unsigned long long)m.conn);
+		(void)worker_conn(h, m.conn);
+		r->cid = m.conn;
 		h->seen++;
 		buf_consume(&h->link.out, (size_t)n);
 	}
+	worker_pump(h);
 	if (h->seen != h->nreq)
 		FAIL("%zu lines forwarded by the rules never reached the "
 		    "worker", h->nreq - (size_t)h->seen);
@@ -653,7 +818,7 @@ settle(struct h *h)
 			continue;
 		check_client(h, cl);
 		if (conn_finished(cl->c)) {
-			if (!cl->closing || cl->owed != 0)
+			if (!cl->closing || cl->owed != 0 || model_lines(cl))
 				FAIL("finished, but the model is not done");
 			client_close(h, k, true);
 		}
@@ -752,11 +917,11 @@ make_body(struct buf *b, uint64_t id, size_t n)
 }
 
 static void
-worker_frame(struct h *h, uint64_t id, uint32_t flags, const uint8_t *p,
-    size_t n)
+worker_frame(struct h *h, uint64_t cid, uint64_t id, uint32_t flags,
+    const uint8_t *p, size_t n)
 {
-	struct wire_msg	 m = { .type = WIRE_REPLY, .id = id, .flags = flags,
-	    .data = p, .data_len = n };
+	struct wire_msg	 m = { .type = WIRE_REPLY, .conn = cid, .id = id,
+	    .flags = flags, .data = p, .data_len = n };
 	size_t		 before = h->wstream.len;
 
 	if (wire_encode(&h->wstream, &m) == -1)
@@ -767,37 +932,109 @@ worker_frame(struct h *h, uint64_t id, uint32_t flags, const uint8_t *p,
 	    !(flags & WIRE_F_MORE), (flags & WIRE_F_FATAL) != 0 };
 }
 
+/* A connection the worker still knows, or NULL once it closed. */
+static struct wconn *
+worker_find(struct h *h, uint64_t cid)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nwc; i++)
+		if (h->wc[i].cid == cid)
+			return &h->wc[i];
+	return NULL;
+}
+
 /*
- * The worker answers the oldest request: lock:on with FATAL and nothing
- * after it (docs/commands.md 3.8), anything else with a body of a size the
- * input picks, split into REPLY frames of at most WIRE_REPLY_CHUNK.
+ * Send what the worker owes, as the real one does: each connection's
+ * replies in order, none past its credit, each in pieces of the size the
+ * input chose (at most WIRE_REPLY_CHUNK).  A closed connection is owed
+ * nothing more.
+ */
+static void
+worker_pump(struct h *h)
+{
+	struct wconn	*w;
+	struct req	*r;
+	uint64_t	 busy[NSLOT];
+	size_t		 i, j, n, piece, np, nbusy = 0;
+	bool		 blocked;
+
+	/* Every reply before pumpfrom is out: start there. */
+	while (h->pumpfrom < h->answered &&
+	    h->reqs[h->pumpfrom].sent == h->reqs[h->pumpfrom].body.len + 1)
+		h->pumpfrom++;
+	for (i = h->pumpfrom; i < h->answered && !h->fatal_sent; i++) {
+		r = &h->reqs[i];
+		if (r->sent == r->body.len + 1)
+			continue;
+		if ((w = worker_find(h, r->cid)) == NULL) {
+			/* Closed: the worker forgets what it owed. */
+			r->sent = r->body.len + 1;
+			continue;
+		}
+		/* An earlier reply of the same connection goes first. */
+		blocked = false;
+		for (j = 0; j < nbusy && !blocked; j++)
+			blocked = busy[j] == r->cid;
+		if (blocked)
+			continue;
+		if (nbusy < NSLOT)
+			busy[nbusy++] = r->cid;
+		np = 1 + (r->parts & 3);
+		piece = r->body.len / np;
+		if (piece == 0)
+			piece = 1;
+		do {
+			n = r->body.len - r->sent;
+			if (n > piece)
+				n = piece;
+			if (n > WIRE_REPLY_CHUNK)
+				n = WIRE_REPLY_CHUNK;
+			if (n > w->credit)
+				n = (size_t)w->credit;
+			if (n == 0 && r->sent < r->body.len)
+				break;
+			worker_frame(h, r->cid, i + 1, r->sent + n <
+			    r->body.len ? WIRE_F_MORE : 0, n > 0 ?
+			    r->body.data + r->sent : (const uint8_t *)"", n);
+			r->sent += n;
+			w->credit -= n;
+			/* sent == len + 1: the last frame is out. */
+			if (r->sent == r->body.len)
+				r->sent++;
+		} while (r->sent <= r->body.len);
+		/* Done: the connection's next reply may go in this pass. */
+		if (r->sent == r->body.len + 1)
+			nbusy--;
+	}
+}
+
+/*
+ * The worker chooses the reply of the oldest request it has not: lock:on
+ * with FATAL and nothing after it (docs/commands.md 3.8), anything else
+ * with a body of a size the input picks, split as the input picks.
  */
 static void
 worker_answer(struct h *h, uint8_t sz, uint8_t parts)
 {
 	struct req	*r;
 	uint64_t	 id;
-	size_t		 size, np, i, off, n;
+	size_t		 size;
 
 	if (h->fatal_sent || h->answered >= h->seen)
 		return;
 	id = ++h->answered;
 	r = &h->reqs[id - 1];
 	if (word(r->line.data, r->line.len, "lock:on")) {
-		worker_frame(h, id, WIRE_F_FATAL, NULL, 0);
+		worker_frame(h, r->cid, id, WIRE_F_FATAL, NULL, 0);
 		h->fatal_sent = true;
 		return;
 	}
 	size = sz < 0xf0 ? (size_t)sz * 4 : 20000 + (size_t)(sz & 0xf) * 5000;
 	make_body(&r->body, id, size);
-	np = 1 + (parts & 3);
-	if (np < (size + WIRE_REPLY_CHUNK - 1) / WIRE_REPLY_CHUNK)
-		np = (size + WIRE_REPLY_CHUNK - 1) / WIRE_REPLY_CHUNK;
-	for (i = 0, off = 0; i < np; i++, off += n) {
-		n = i + 1 == np ? size - off : size / np;
-		worker_frame(h, id, i + 1 == np ? 0 : WIRE_F_MORE,
-		    n > 0 ? r->body.data + off : (const uint8_t *)"", n);
-	}
+	r->parts = parts;
+	r->chosen = true;
+	worker_pump(h);
 }
 
 /* The model's side of frames now whole in the listener's buffer. */
@@ -817,12 +1054,18 @@ frames_arrived(struct h *h)
 			continue;
 		}
 		r->delivered += f->n;
+		r->cl->queued += f->n;
 		if (!f->last)
 			continue;
 		r->done = true;
+		if (r->prompt)
+			r->cl->queued += 2;
 		/* Idle time counts again from the last reply. */
 		if (--r->cl->owed == 0)
 			r->cl->t_last = h->now;
+		/* One fewer in flight: the lines held back may run. */
+		if (r->cl->c != NULL)
+			model_run(h, r->cl);
 	}
 	return fin;
 }
@@ -901,9 +1144,9 @@ step(struct h *h)
 	case OP_EOF:
 		/* Seen only by a read, which the loop makes while it wants. */
 		if (conn_wants_read(cl->c)) {
+			cl->eof = true;
+			model_run(h, cl);
 			conn_eof(cl->c);
-			cl->eof = cl->closing = true;
-			buf_reset(&cl->partial);
 		}
 		break;
 	case OP_READ:
@@ -967,6 +1210,8 @@ expected(const struct h *h, const struct client *cl, struct buf *b,
 			*whole = false;
 			return;
 		}
+		if (g->prompt)
+			put(b, R_PROMPT, 2);
 	}
 }
 
@@ -999,14 +1244,27 @@ check_received(const struct h *h, const struct client *cl)
 static void
 finish(struct h *h)
 {
-	struct conn_slot *s;
 	struct client	*cl;
-	size_t		 k;
+	size_t		 k, before;
 
-	while (!h->over && !h->fatal_sent && h->answered < h->seen)
-		worker_answer(h, 3, 0);
-	if (!h->over)
-		deliver(h, SIZE_MAX);
+	/*
+	 * Answer, deliver and read until nothing moves: each reply freed
+	 * may let a held line run, and each read grants more credit.
+	 */
+	for (;;) {
+		before = h->nreq + h->answered + h->wend;
+		while (!h->over && !h->fatal_sent && h->answered < h->seen)
+			worker_answer(h, 3, 0);
+		if (!h->over)
+			deliver(h, SIZE_MAX);
+		for (k = 0; k < h->nslot && !h->over; k++)
+			if ((cl = h->slot[k]) != NULL) {
+				client_read(h, cl, SIZE_MAX);
+				settle(h);
+			}
+		if (h->over || h->nreq + h->answered + h->wend == before)
+			break;
+	}
 	for (k = 0; k < h->nslot && !h->over; k++) {
 		if ((cl = h->slot[k]) == NULL)
 			continue;
@@ -1016,8 +1274,9 @@ finish(struct h *h)
 		if (h->slot[k] != NULL)
 			client_close(h, k, !cl->closing && cl->owed == 0);
 	}
-	if (!h->over && (h->link.nfifo != 0 || buf_unread(&h->link.in) != 0))
-		FAIL("%zu replies still owed at the end", h->link.nfifo);
+	if (!h->over && buf_unread(&h->link.in) != 0)
+		FAIL("%zu bytes of replies left unhandled at the end",
+		    buf_unread(&h->link.in));
 	for (k = 0; k < h->nall; k++) {
 		cl = h->all[k];
 		check_received(h, cl);
@@ -1028,12 +1287,6 @@ finish(struct h *h)
 		free(cl->segs);
 		free(cl);
 	}
-	/* loop_free(): the replies lock:on left owed. */
-	while ((s = TAILQ_FIRST(&h->link.fifo)) != NULL) {
-		TAILQ_REMOVE(&h->link.fifo, s, lentry);
-		buf_free(&s->body);
-		free(s);
-	}
 	for (k = 0; k < h->nreq; k++) {
 		buf_free(&h->reqs[k].line);
 		buf_free(&h->reqs[k].body);
@@ -1041,9 +1294,9 @@ finish(struct h *h)
 	free(h->reqs);
 	free(h->all);
 	free(h->wf);
+	free(h->wc);
 	buf_free(&h->wstream);
-	buf_free(&h->link.in);
-	buf_free(&h->link.out);
+	link_free(&h->link);
 }
 
 int
@@ -1070,9 +1323,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h.cfg.max_queue = (cfg & 0x08) ? SMALL_QUEUE : CONN_OUTQ_MAX;
 	h.cfg.auth_timeout_ms = AUTH_MS;
 	h.cfg.idle_timeout_ms = (cfg & 0x10) ? 0 : IDLE_MS;
+	/* The watchdog exits the process: unit tests pin it instead. */
+	h.cfg.worker_timeout_ms = 0;
 	h.nslot = 1 + (size_t)((cfg >> 5) & 3) % NSLOT;
 	h.now = 1000000;
-	link_init(&h.link, -1);
+	link_init(&h.link, -1, NSLOT);
 	conn_ctx_init(&h.ctx, &h.cfg, &h.link);
 	h.ctx.now = h.now;
 

@@ -51,19 +51,29 @@ inside(const uint8_t *p, size_t n, const uint8_t *f, size_t len)
 
 /*
  * The ranges of wire.h, written out again from its comment rather than
- * taken from wire.c: ids from 1 (docs/design.md), pid 1..2^31-1, errno
- * 1..4095, the flags defined, the bin limits of limits.h.
+ * taken from wire.c: ids and connection ids from 1 (docs/design.md),
+ * pid 1..2^31-1, errno 1..4095, credit 1..WIRE_CREDIT_MAX, the flags
+ * defined, the bin limits of limits.h.
  */
 static bool
 spec_valid(const struct wire_msg *m)
 {
 	switch (m->type) {
 	case WIRE_REQUEST:
-		return m->id >= 1 && m->pid >= 1 && m->pid <= 0x7fffffffu &&
-		    m->data_len <= IPC_LINE_MAX - 1;
+		return m->conn >= 1 && m->id >= 1 && m->pid >= 1 &&
+		    m->pid <= 0x7fffffffu && m->data_len <= IPC_LINE_MAX - 1;
 	case WIRE_REPLY:
-		return m->id >= 1 && (m->flags & ~WIRE_F_ALL) == 0 &&
+		return m->conn >= 1 && m->id >= 1 &&
+		    (m->flags & ~WIRE_F_ALL) == 0 &&
 		    m->data_len <= WIRE_REPLY_CHUNK;
+	case WIRE_CONN_OPEN:
+	case WIRE_CREDIT:
+		return m->conn >= 1 && m->credit >= 1 &&
+		    m->credit <= WIRE_CREDIT_MAX;
+	case WIRE_CONN_CLOSE:
+		return m->conn >= 1;
+	case WIRE_LOCKED:
+		return m->source_len <= WIRE_SOURCE_MAX;
 	case WIRE_SETUP:
 		return m->source_len <= WIRE_SOURCE_MAX &&
 		    m->data_len <= IPC_LINE_MAX - 1;
@@ -94,12 +104,22 @@ msg_eq(const struct wire_msg *a, const struct wire_msg *b)
 		return false;
 	switch (a->type) {
 	case WIRE_REQUEST:
-		return a->id == b->id && a->uid == b->uid &&
-		    a->gid == b->gid && a->pid == b->pid &&
+		return a->conn == b->conn && a->id == b->id &&
+		    a->uid == b->uid && a->gid == b->gid && a->pid == b->pid &&
 		    bytes_eq(a->data, a->data_len, b->data, b->data_len);
 	case WIRE_REPLY:
-		return a->id == b->id && a->flags == b->flags &&
+		return a->conn == b->conn && a->id == b->id &&
+		    a->flags == b->flags &&
 		    bytes_eq(a->data, a->data_len, b->data, b->data_len);
+	case WIRE_CONN_OPEN:
+	case WIRE_CREDIT:
+		return a->conn == b->conn && a->credit == b->credit;
+	case WIRE_CONN_CLOSE:
+		return a->conn == b->conn;
+	case WIRE_LOCKED:
+		return a->lineno == b->lineno &&
+		    bytes_eq(a->source, a->source_len, b->source,
+		    b->source_len);
 	case WIRE_SETUP:
 		return a->lineno == b->lineno &&
 		    bytes_eq(a->source, a->source_len, b->source,
@@ -145,7 +165,7 @@ check_frame(const uint8_t *f, size_t len, const struct wire_msg *m)
 
 	if (len <= WIRE_HDR_LEN || len > WIRE_HDR_LEN + WIRE_BODY_MAX)
 		FAIL("accepted a frame of %zu bytes", len);
-	if (m->type < WIRE_REQUEST || m->type > WIRE_HELLO)
+	if (m->type < WIRE_REQUEST || m->type > WIRE_LOCKED)
 		FAIL("accepted type %d", (int)m->type);
 	if (!inside(m->data, m->data_len, f + WIRE_HDR_LEN,
 	    len - WIRE_HDR_LEN) || !inside(m->source, m->source_len,
@@ -195,8 +215,8 @@ get64(const uint8_t *p)
 /*
  * The sender's side: the bytes after the last whole frame name a message
  * (type, then id, uid, gid, pid, flags, lineno, err, landlock, seccomp,
- * and two bin lengths, big-endian), bins read from the rest of the input
- * or zeroes.  Values are often small so that both sides of each limit
+ * two bin lengths, conn and credit, big-endian), bins read from the rest
+ * of the input or zeroes.  Values are often small so that both sides of each limit
  * are met.
  */
 static void
@@ -204,7 +224,7 @@ encode_tail(const uint8_t *p, size_t n)
 {
 	struct wire_msg	 m, d;
 	struct buf	 b = BUF_INIT;
-	uint8_t		 t[42];
+	uint8_t		 t[54];
 	size_t		 dl, sl;
 	int		 r, saved;
 
@@ -215,7 +235,7 @@ encode_tail(const uint8_t *p, size_t n)
 	p += n < sizeof(t) ? n : sizeof(t);
 	n -= n < sizeof(t) ? n : sizeof(t);
 	memset(&m, 0, sizeof(m));
-	m.type = (enum wire_type)(t[0] % 9);
+	m.type = (enum wire_type)(t[0] % 13);
 	m.id = (t[1] & 0x80) ? get64(t + 2) : t[1];
 	m.uid = get32(t + 10);
 	m.gid = get32(t + 14);
@@ -225,6 +245,8 @@ encode_tail(const uint8_t *p, size_t n)
 	m.err = (t[30] & 0x80) ? get32(t + 30) & 0xffff : t[30];
 	m.landlock = (t[34] & 0x80) ? get32(t + 34) & 0xffff : t[34];
 	m.seccomp = t[38] & 0x0f;
+	m.conn = (t[42] & 0x80) ? get64(t + 42) : t[42];
+	m.credit = (t[50] & 0x80) ? get32(t + 50) : t[50];
 	dl = (size_t)t[39] << 9 | (size_t)t[40] << 1;
 	sl = (size_t)t[41] << 5;
 	if (dl > WIRE_BODY_MAX + 8)

@@ -454,8 +454,9 @@ Test(confine, worker_dies_on_out_of_phase_frame)
 Test(confine, worker_dies_on_request_before_setup_done)
 {
 	struct fake	 f;
-	struct wire_msg	 m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
-	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+	struct wire_msg	 m = { .type = WIRE_REQUEST, .conn = 1, .id = 1,
+	    .pid = 1, .data = (const uint8_t *)"sandbox/read:off",
+	    .data_len = 16 };
 
 	fake_start(&f);
 	fake_msg(&f, &m);
@@ -477,8 +478,8 @@ Test(confine, worker_dies_on_length_over_the_maximum)
 Test(confine, worker_dies_on_string_where_an_integer_belongs)
 {
 	struct fake	 f;
-	/* REQUEST [1, "x", 0, 0, 1, "ping"]: the id is a bin. */
-	static const uint8_t frame[] = { 0, 0, 0, 13, 0x96, 1, 0xc4, 1, 'x',
+	/* REQUEST [1, 1, "x", 0, 0, 1, "ping"]: the id is a bin. */
+	static const uint8_t frame[] = { 0, 0, 0, 14, 0x97, 1, 1, 0xc4, 1, 'x',
 	    0, 0, 1, 0xc4, 4, 'p', 'i', 'n', 'g' };
 
 	fake_start(&f);

@@ -66,7 +66,8 @@ parse_raw(enum contract_proc proc, char **argv)
 Test(contract, worker_as_a_user)
 {
 	static const char *const want[] = { "privconf-worker", "--ipc-addr",
-	    "/run/x.sock", "--ipc-uid", "1000", "--ipc-gid", "none", NULL };
+	    "/run/x.sock", "--ipc-uid", "1000", "--ipc-gid", "none",
+	    "--max-conn", "1024", NULL };
 	struct contract_argv v;
 
 	contract_args_init(&a);
@@ -81,7 +82,8 @@ Test(contract, worker_as_root_verbose_weak_with_journal)
 {
 	static const char *const want[] = { "privconf-worker", "-v", "-v",
 	    "-v", "--ipc-addr", "@p", "--ipc-uid", "any", "--ipc-gid",
-	    "4294967294", "--journal", "--run-uid", "65534", "--run-gid",
+	    "4294967294", "--max-conn", "1024", "--journal", "--run-uid",
+	    "65534", "--run-gid",
 	    "65533", "--chroot", "/run/privconfd-root.x",
 	    "--allow-weak-sandbox", NULL };
 	struct contract_argv v;
@@ -106,7 +108,7 @@ Test(contract, listener_carries_every_limit_and_no_worker_option)
 	    "0", "--ipc-gid", "none", "--max-conn", "1024",
 	    "--max-conn-per-uid", "64", "--auth-timeout", "10",
 	    "--idle-timeout", "600", "--max-queue", "262144", "--fd-reserve",
-	    "8", NULL };
+	    "8", "--worker-timeout", "30", NULL };
 	struct contract_argv v;
 
 	contract_args_init(&a);
@@ -124,7 +126,8 @@ Test(contract, listener_as_root_with_the_largest_values)
 	    "--ipc-uid", "4294967294", "--ipc-gid", "100", "--max-conn",
 	    "1048576", "--max-conn-per-uid", "1048576", "--auth-timeout",
 	    "2147483", "--idle-timeout", "0", "--max-queue", "1073741824",
-	    "--fd-reserve", "1024", "--run-uid", "4294967294", "--run-gid",
+	    "--fd-reserve", "1024", "--worker-timeout", "2147483",
+	    "--run-uid", "4294967294", "--run-gid",
 	    "4294967294", "--chroot", "/r", "--allow-weak-sandbox", NULL };
 	struct contract_argv v;
 
@@ -141,6 +144,7 @@ Test(contract, listener_as_root_with_the_largest_values)
 	a.idle_timeout = 0;
 	a.max_queue = OPT_MAX_QUEUE_MAX;
 	a.fd_reserve = OPT_FD_RESERVE_MAX;
+	a.worker_timeout = OPT_TIMEOUT_MAX_S;
 	contract_argv(&v, CONTRACT_LISTENER, &a);
 	argv_is(&v, want);
 	cr_assert_lt(v.n, CONTRACT_ARGV_MAX);
@@ -193,8 +197,9 @@ Test(contract, what_is_written_is_what_is_read)
 	cr_assert_eq(r.ipc_uid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(r.ipc_uid.id, 7);
 	cr_assert_eq(r.run_uid.id, 65534);
-	/* The listener's limits are not the worker's: defaults there. */
-	cr_assert_eq(r.max_conn, DEFAULT_MAX_CONN);
+	/* Both know --max-conn; the other limits are the listener's. */
+	cr_assert_eq(r.max_conn, 5);
+	cr_assert_eq(r.max_queue, CONN_OUTQ_MAX);
 }
 
 /* Reading. */
@@ -286,6 +291,7 @@ Test(contract, every_limit_at_its_bounds)
 	bounds("--idle-timeout", 0, OPT_TIMEOUT_MAX_S);
 	bounds("--max-queue", 1, OPT_MAX_QUEUE_MAX);
 	bounds("--fd-reserve", 0, OPT_FD_RESERVE_MAX);
+	bounds("--worker-timeout", 1, OPT_TIMEOUT_MAX_S);
 }
 
 Test(contract, run_ids_go_together)

@@ -1,7 +1,7 @@
 /*
  * A connection without a socket for the listener's unit tests: chunks and
  * credentials go in through conn_input, the client's bytes are read from
- * c.out, REQUEST frames from link.out, and REPLY frames are fed to
+ * c.out, frames for the worker from link.out, and REPLY frames are fed to
  * link_process as if the worker had sent them.
  */
 #ifndef PRIVCONF_TEST_LISTENER_FIXTURE_H
@@ -19,6 +19,7 @@
 #define FX_UID	1000
 #define FX_GID	1000
 #define FX_PID	4242
+#define FX_MAX_CONN 8
 
 struct fx {
 	struct conn_cfg	 cfg;
@@ -42,7 +43,8 @@ fx_init(struct fx *f)
 	f->cfg.max_queue = CONN_OUTQ_MAX;
 	f->cfg.auth_timeout_ms = PREAUTH_TIMEOUT_MS;
 	f->cfg.idle_timeout_ms = (uint64_t)DEFAULT_IDLE_TIMEOUT_S * 1000;
-	link_init(&f->link, -1);
+	f->cfg.worker_timeout_ms = (uint64_t)DEFAULT_WORKER_TIMEOUT_S * 1000;
+	link_init(&f->link, -1, FX_MAX_CONN);
 	conn_ctx_init(&f->ctx, &f->cfg, &f->link);
 	f->ctx.now = 5000;
 	conn_init(&f->c, &f->ctx, 7, &fx_user);
@@ -88,19 +90,43 @@ fx_expect_out(struct fx *f, const char *want)
 	fx_expect_outn(f, want, strlen(want));
 }
 
+/*
+ * Decode the next frame queued for the worker that is not a connection's
+ * CONN_OPEN, CREDIT or CONN_CLOSE (those are dropped); 0 when there is
+ * none.  The caller consumes the r bytes once done with m, which points
+ * into link.out.
+ */
+static inline ssize_t
+fx_next_frame(struct fx *f, struct wire_msg *m)
+{
+	const char	*why;
+	ssize_t		 r;
+
+	for (;;) {
+		r = wire_decode(buf_head(&f->link.out),
+		    buf_unread(&f->link.out), m, &why);
+		cr_assert_geq(r, 0, "bad frame for the worker: %s", why);
+		if (r == 0)
+			return 0;
+		if (m->type != WIRE_CONN_OPEN && m->type != WIRE_CREDIT &&
+		    m->type != WIRE_CONN_CLOSE)
+			return r;
+		buf_consume(&f->link.out, (size_t)r);
+	}
+}
+
 /* Decode and drop the next REQUEST queued for the worker. */
 static inline void
 fx_expect_request(struct fx *f, uint64_t id, const struct auth_cred *who,
     const void *line, size_t len)
 {
 	struct wire_msg	 m;
-	const char	*why;
 	ssize_t		 r;
 
-	r = wire_decode(buf_head(&f->link.out), buf_unread(&f->link.out), &m,
-	    &why);
-	cr_assert_gt(r, 0, "no whole REQUEST queued (%s)", why ? why : "short");
+	r = fx_next_frame(f, &m);
+	cr_assert_gt(r, 0, "no whole REQUEST queued");
 	cr_assert_eq(m.type, WIRE_REQUEST);
+	cr_assert_neq(m.conn, 0);
 	cr_assert_eq(m.id, id, "request id %llu, want %llu",
 	    (unsigned long long)m.id, (unsigned long long)id);
 	cr_assert_eq(m.uid, (uint32_t)who->uid);
@@ -116,22 +142,33 @@ fx_expect_request(struct fx *f, uint64_t id, const struct auth_cred *who,
 static inline void
 fx_expect_no_request(struct fx *f)
 {
-	cr_assert_eq(buf_unread(&f->link.out), 0,
-	    "%zu bytes queued for the worker", buf_unread(&f->link.out));
+	struct wire_msg	 m;
+
+	cr_assert_eq(fx_next_frame(f, &m), 0, "a %s frame queued for the "
+	    "worker", wire_type_name(m.type));
 }
 
-/* The worker answers id with body (flags WIRE_F_MORE / WIRE_F_FATAL). */
+/* The worker answers request id of connection cid with body. */
 static inline int
-fx_replyn(struct fx *f, uint64_t id, uint32_t flags, const void *body,
-    size_t n)
+fx_replyc(struct fx *f, uint64_t cid, uint64_t id, uint32_t flags,
+    const void *body, size_t n)
 {
 	struct wire_msg	 m = {
-		.type = WIRE_REPLY, .id = id, .flags = flags,
+		.type = WIRE_REPLY, .conn = cid, .id = id, .flags = flags,
 		.data = body, .data_len = n,
 	};
 
 	cr_assert_eq(wire_encode(&f->link.in, &m), 0);
 	return link_process(&f->link);
+}
+
+/* The same for the fixture's connection (flags WIRE_F_MORE, _FATAL). */
+static inline int
+fx_replyn(struct fx *f, uint64_t id, uint32_t flags, const void *body,
+    size_t n)
+{
+	return fx_replyc(f, f->c.cid != 0 ? f->c.cid : WIRE_CONN_ID(1, 0), id,
+	    flags, body, n);
 }
 
 static inline int

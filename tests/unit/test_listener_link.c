@@ -24,19 +24,20 @@ Test(listener_link, link_request_frame_is_exact, .init = setup)
 	static const struct auth_cred who = { .pid = 4242, .uid = 1000,
 	    .gid = 100 };
 	struct wire_msg	 m = {
-		.type = WIRE_REQUEST, .id = 1, .uid = 1000, .gid = 100,
-		.pid = 4242, .data = (const uint8_t *)" a\rb ", .data_len = 5,
+		.type = WIRE_REQUEST, .conn = WIRE_CONN_ID(3, 2), .id = 1,
+		.uid = 1000, .gid = 100, .pid = 4242,
+		.data = (const uint8_t *)" a\rb ", .data_len = 5,
 	};
 	struct buf	 want = BUF_INIT;
 	struct conn_slot s = { 0 };
 
-	link_request(&f.link, &s, &who, (const uint8_t *)" a\rb ", 5);
+	link_request(&f.link, WIRE_CONN_ID(3, 2), &s, &who,
+	    (const uint8_t *)" a\rb ", 5);
 	cr_assert_eq(wire_encode(&want, &m), 0);
 	cr_assert_eq(buf_unread(&f.link.out), buf_unread(&want));
 	cr_assert(memcmp(buf_head(&f.link.out), buf_head(&want),
 	    buf_unread(&want)) == 0);
 	cr_assert_eq(s.id, 1);
-	cr_assert_eq(TAILQ_FIRST(&f.link.fifo), &s);
 	buf_free(&want);
 }
 
@@ -70,6 +71,8 @@ Test(listener_link, link_requests_stay_whole_after_partial_writes,
 		fx_feedn(&f, line, 101);
 		fx_expect_request(&f, id, &fx_user, line, 100);
 		cr_assert_gt(f.link.out.off + buf_unread(&f.link.out), 0);
+		cr_assert_eq(fx_reply(&f, id, "R\n"), 0);
+		fx_expect_out(&f, "R\n");
 	}
 	fx_expect_request(&f, 501, &fx_user, line, 100);
 	fx_expect_no_request(&f);
@@ -97,17 +100,18 @@ Test(listener_link, link_reply_chunks_join_up_to_the_total_max, .init = setup)
 	uint64_t left = WIRE_REPLY_TOTAL_MAX;
 	size_t	 n;
 
+	/* Credit for all of it; the client reads every piece. */
+	f.cfg.max_queue = OPT_MAX_QUEUE_MAX;
 	fx_feed(&f, "stats\n");
-	/* Nobody reads the bytes: the connection is gone, only counted. */
-	conn_release(&f.c);
 	while (left > WIRE_REPLY_CHUNK) {
 		cr_assert_eq(fx_replyn(&f, 1, WIRE_F_MORE, chunk,
 		    WIRE_REPLY_CHUNK), 0);
+		conn_sent(&f.c, buf_unread(&f.c.out));
 		left -= WIRE_REPLY_CHUNK;
 	}
 	n = (size_t)left;
 	cr_assert_eq(fx_replyn(&f, 1, 0, chunk, n), 0);
-	cr_assert_eq(f.link.nfifo, 0);
+	cr_assert_eq(f.c.nwaiting, 0);
 	free(chunk);
 }
 
@@ -117,10 +121,11 @@ Test(listener_link, link_reply_past_the_total_max_is_fatal, .init = setup,
 	char	*chunk = fx_repeat('z', WIRE_REPLY_CHUNK);
 	uint64_t left = WIRE_REPLY_TOTAL_MAX;
 
+	f.cfg.max_queue = OPT_MAX_QUEUE_MAX;
 	fx_feed(&f, "stats\n");
-	conn_release(&f.c);
 	while (left > WIRE_REPLY_CHUNK) {
 		fx_replyn(&f, 1, WIRE_F_MORE, chunk, WIRE_REPLY_CHUNK);
+		conn_sent(&f.c, buf_unread(&f.c.out));
 		left -= WIRE_REPLY_CHUNK;
 	}
 	fx_replyn(&f, 1, WIRE_F_MORE, chunk, (size_t)left);
@@ -139,8 +144,51 @@ Test(listener_link, link_reply_for_other_id_is_fatal, .init = setup,
 Test(listener_link, link_reply_with_nothing_outstanding_is_fatal,
     .init = setup, .exit_code = 1)
 {
+	fx_feed(&f, "prompt i\nping\na\n");
 	fx_reply(&f, 1, "A\n");
+	fx_reply(&f, 2, "B\n");
 	cr_assert_fail("an unasked reply was accepted");
+}
+
+/* The worker may send a connection no more than it was granted. */
+Test(listener_link, link_reply_past_its_credit_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	char	*big = fx_repeat('c', 101);
+
+	f.cfg.max_queue = 100;
+	fx_feed(&f, "stats\n");
+	cr_assert_eq(fx_replyn(&f, 1, WIRE_F_MORE, big, 100), 0);
+	fx_replyn(&f, 1, WIRE_F_MORE, big, 1);
+	cr_assert_fail("a byte past the credit was accepted");
+}
+
+Test(listener_link, link_reply_at_its_credit_is_taken, .init = setup)
+{
+	char	*big = fx_repeat('c', 100);
+
+	f.cfg.max_queue = 100;
+	fx_feed(&f, "stats\n");
+	cr_assert_eq(fx_replyn(&f, 1, 0, big, 100), 0);
+	fx_expect_outn(&f, big, 100);
+	free(big);
+}
+
+/* A connection index past --max-conn was never handed out: a lie. */
+Test(listener_link, link_reply_past_the_table_is_fatal, .init = setup,
+    .exit_code = 1)
+{
+	fx_replyc(&f, WIRE_CONN_ID(1, FX_MAX_CONN), 1, 0, "A\n", 2);
+	cr_assert_fail("a reply past the connection table was accepted");
+}
+
+/* Replies for a connection that closed, or never opened, go nowhere. */
+Test(listener_link, link_reply_for_no_open_connection_is_dropped,
+    .init = setup)
+{
+	cr_assert_eq(fx_replyc(&f, WIRE_CONN_ID(1, 0), 1, 0, "A\n", 2), 0);
+	cr_assert_eq(fx_replyc(&f, WIRE_CONN_ID(7, 3), 9, 0, "B\n", 2), 0);
+	fx_expect_out(&f, "");
 }
 
 Test(listener_link, link_reply_after_its_end_is_fatal, .init = setup,
@@ -191,6 +239,7 @@ Test(listener_link, link_partial_frame_waits, .init = setup)
 	size_t		 i;
 
 	fx_feed(&f, "a\n");
+	m.conn = f.c.cid;
 	cr_assert_eq(wire_encode(&b, &m), 0);
 	for (i = 0; i + 1 < buf_unread(&b); i++) {
 		buf_append(&f.link.in, buf_head(&b) + i, 1);
@@ -216,6 +265,7 @@ Test(listener_link, link_write_sends_requests_and_read_takes_replies,
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	f.link.fd = sv[0];
 	fx_feed(&f, "a\n");
+	m.conn = f.c.cid;
 	cr_assert_gt(buf_unread(&f.link.out), 0);
 	cr_assert_eq(buf_reserve(&b, 0), 0);
 	cr_assert_eq(buf_append(&b, buf_head(&f.link.out),

@@ -90,10 +90,11 @@ write_all(int fd, const void *p, size_t n)
 }
 
 static void
-fw_reply(int fd, uint64_t id, uint32_t flags, const void *p, size_t n)
+fw_reply(int fd, uint64_t conn, uint64_t id, uint32_t flags, const void *p,
+    size_t n)
 {
-	struct wire_msg	 m = { .type = WIRE_REPLY, .id = id, .flags = flags,
-	    .data = p, .data_len = n };
+	struct wire_msg	 m = { .type = WIRE_REPLY, .conn = conn, .id = id,
+	    .flags = flags, .data = p, .data_len = n };
 	struct buf	 b = BUF_INIT;
 
 	if (wire_encode(&b, &m) == 0)
@@ -101,23 +102,116 @@ fw_reply(int fd, uint64_t id, uint32_t flags, const void *p, size_t n)
 	buf_free(&b);
 }
 
+/* What the fake worker owes one connection, within its credit. */
+#define FW_CONNS	DEFAULT_MAX_CONN
+struct fw_reply {
+	uint64_t	 id;
+	char		*p;
+	size_t		 len, off;
+};
+struct fw_conn {
+	uint64_t	 id;
+	uint64_t	 credit;
+	struct fw_reply	 q[CONN_INFLIGHT_MAX];
+	size_t		 head, n;
+};
+static struct fw_conn fw_conns[FW_CONNS];
+
+static struct fw_conn *
+fw_conn(struct rig *r, uint64_t id)
+{
+	struct fw_conn	*c = &fw_conns[WIRE_CONN_INDEX(id) % FW_CONNS];
+
+	if (c->id != id)
+		r->error = "frame for a connection that is not open";
+	return c;
+}
+
+/* Send what c is owed, as the real worker does: never past its credit. */
+static void
+fw_pump(struct rig *r, struct fw_conn *c)
+{
+	struct fw_reply	*w;
+	size_t		 n;
+
+	while (c->n > 0 && c->credit > 0) {
+		w = &c->q[c->head];
+		n = w->len - w->off;
+		if (n > WIRE_REPLY_CHUNK)
+			n = WIRE_REPLY_CHUNK;
+		if (n > c->credit)
+			n = (size_t)c->credit;
+		fw_reply(r->wfd, c->id, w->id,
+		    w->off + n < w->len ? WIRE_F_MORE : 0, w->p + w->off, n);
+		w->off += n;
+		c->credit -= n;
+		if (w->off == w->len) {
+			free(w->p);
+			c->head = (c->head + 1) % CONN_INFLIGHT_MAX;
+			c->n--;
+		}
+	}
+}
+
+static void
+fw_owe(struct rig *r, struct fw_conn *c, uint64_t id, char *p, size_t len)
+{
+	if (c->n == CONN_INFLIGHT_MAX) {
+		r->error = "more requests in flight than CONN_INFLIGHT_MAX";
+		free(p);
+		return;
+	}
+	c->q[(c->head + c->n) % CONN_INFLIGHT_MAX] =
+	    (struct fw_reply){ id, p, len, 0 };
+	c->n++;
+	fw_pump(r, c);
+}
+
 /*
  * The fake worker: "R:" LINE "\n" for every line; "hold" waits for the
- * gate first; "big" answers BIG_LEN bytes in WIRE_F_MORE chunks;
- * "lock:on" answers WIRE_F_FATAL.
+ * gate first; "big" answers BIG_LEN bytes; "lock:on" answers
+ * WIRE_F_FATAL.  Connection frames are kept as the real worker keeps
+ * them, and replies never pass a connection's credit.
  */
 static void
 fw_handle(struct rig *r, const struct wire_msg *m, uint64_t *last)
 {
-	static char	 big[BIG_LEN];
-	char		 body[IPC_LINE_MAX + 4];
+	struct fw_conn	*c;
+	char		*body;
 	size_t		 i;
-	char		 c;
+	char		 ch;
 
+	switch (m->type) {
+	case WIRE_CONN_OPEN:
+		c = &fw_conns[WIRE_CONN_INDEX(m->conn) % FW_CONNS];
+		if (c->id != 0)
+			r->error = "CONN_OPEN of an open slot";
+		memset(c, 0, sizeof(*c));
+		c->id = m->conn;
+		c->credit = m->credit;
+		return;
+	case WIRE_CREDIT:
+		c = fw_conn(r, m->conn);
+		c->credit += m->credit;
+		fw_pump(r, c);
+		return;
+	case WIRE_CONN_CLOSE:
+		c = fw_conn(r, m->conn);
+		while (c->n > 0) {
+			free(c->q[c->head].p);
+			c->head = (c->head + 1) % CONN_INFLIGHT_MAX;
+			c->n--;
+		}
+		c->id = 0;
+		return;
+	case WIRE_REQUEST:
+		break;
+	default:
+		r->error = "not a frame the listener sends";
+		return;
+	}
 	pthread_mutex_lock(&r->mu);
-	if (m->type != WIRE_REQUEST)
-		r->error = "not a REQUEST";
-	else if (m->id != *last + 1)
+	if (m->id != *last + 1)
 		r->error = "request ids not consecutive";
 	if (r->nreqs < 64) {
 		r->reqs[r->nreqs].id = m->id;
@@ -130,26 +224,28 @@ fw_handle(struct rig *r, const struct wire_msg *m, uint64_t *last)
 	}
 	pthread_mutex_unlock(&r->mu);
 	*last = m->id;
+	c = fw_conn(r, m->conn);
 	if (m->data_len == 4 && memcmp(m->data, "hold", 4) == 0 &&
-	    read(r->gate[0], &c, 1) != 1)
+	    read(r->gate[0], &ch, 1) != 1)
 		r->error = "gate closed while holding";
 	if (m->data_len == 7 && memcmp(m->data, "lock:on", 7) == 0) {
-		fw_reply(r->wfd, m->id, WIRE_F_FATAL, NULL, 0);
+		fw_reply(r->wfd, m->conn, m->id, WIRE_F_FATAL, NULL, 0);
 		return;
 	}
 	if (m->data_len == 3 && memcmp(m->data, "big", 3) == 0) {
+		if ((body = malloc(BIG_LEN)) == NULL)
+			abort();
 		for (i = 0; i < BIG_LEN; i++)
-			big[i] = (char)('a' + i % 26);
-		fw_reply(r->wfd, m->id, WIRE_F_MORE, big, WIRE_REPLY_CHUNK);
-		fw_reply(r->wfd, m->id, WIRE_F_MORE, big + WIRE_REPLY_CHUNK,
-		    WIRE_REPLY_CHUNK);
-		fw_reply(r->wfd, m->id, 0, big + 2 * WIRE_REPLY_CHUNK, 10);
+			body[i] = (char)('a' + i % 26);
+		fw_owe(r, c, m->id, body, BIG_LEN);
 		return;
 	}
+	if ((body = malloc(m->data_len + 3)) == NULL)
+		abort();
 	memcpy(body, "R:", 2);
 	memcpy(body + 2, m->data, m->data_len);
 	body[2 + m->data_len] = '\n';
-	fw_reply(r->wfd, m->id, 0, body, m->data_len + 3);
+	fw_owe(r, c, m->id, body, m->data_len + 3);
 }
 
 static void *
@@ -755,14 +851,18 @@ log_wait(int fd, const char *s)
 	}
 }
 
-Test(listener_loop, loop_full_worker_queue_pauses_every_client)
+/*
+ * A worker that reads nothing fills the link; then only the clients with
+ * lines for it wait, and get every reply in order once it reads again.
+ */
+Test(listener_loop, loop_full_worker_queue_pauses_only_its_clients)
 {
 	const size_t	 lines = 20000, len = 100, cap = 8u << 20;
 	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
 	char		*buf = malloc(cap), line[128];
 	size_t		 i, n;
 	pid_t		 w;
-	int		 a, b, st;
+	int		 a, b, c, st;
 
 	cr_assert_not_null(buf);
 	cr_assert_geq(rig_logfd = mkstemp(path), 0);
@@ -771,6 +871,7 @@ Test(listener_loop, loop_full_worker_queue_pauses_every_client)
 	a = cl_connect();
 	cl_sends(a, "prompt i\nhold\n");
 	/* The worker now reads nothing: its queue fills past the limit. */
+	c = cl_interactive();
 	b = cl_connect();
 	memset(line, 'q', len);
 	line[len] = '\n';
@@ -782,7 +883,9 @@ Test(listener_loop, loop_full_worker_queue_pauses_every_client)
 		shutdown(b, SHUT_WR);
 		_exit(0);
 	}
-	log_wait(rig_logfd, "op=link state=full");
+	/* Built-ins do not depend on the worker: c is still answered. */
+	cl_sends(c, "ping\nversion\n");
+	cl_expect(c, PONG LINE_REPLY_VERSION);
 	cr_assert_eq(write(rig.gate[1], "g", 1), 1);
 	cl_expect(a, "R:hold\n");
 	n = cl_read(b, buf, cap, 0);
@@ -794,10 +897,58 @@ Test(listener_loop, loop_full_worker_queue_pauses_every_client)
 		cr_assert(memcmp(buf + i * (len + 3) + 2, line, len + 1) == 0,
 		    "reply %zu differs", i);
 	}
-	log_wait(rig_logfd, "op=link state=drained");
 	free(buf);
 	close(a);
 	close(b);
+	close(c);
+	close(rig_logfd);
+	rig_logfd = -1;
+}
+
+/*
+ * Enough clients with long lines fill the link itself: then no line goes
+ * to the worker, but every connection is still read and answers its
+ * built-ins, and all waiting lines go once the link drains.
+ */
+Test(listener_loop, loop_full_link_still_answers_builtins)
+{
+	enum { NCL = 12, PER = CONN_INFLIGHT_MAX + 8, LEN = 4000 };
+	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
+	static char	 buf[NCL][PER * (LEN + 3) + 64];
+	char		*line = malloc(LEN + 1);
+	int		 a, c, cl[NCL], i, j;
+	size_t		 n;
+
+	cr_assert_not_null(line);
+	cr_assert_geq(rig_logfd = mkstemp(path), 0);
+	unlink(path);
+	rig_start(NULL);
+	a = cl_connect();
+	cl_sends(a, "prompt i\nhold\n");
+	c = cl_interactive();
+	memset(line, 'L', LEN);
+	line[LEN] = '\n';
+	for (i = 0; i < NCL; i++) {
+		cl[i] = cl_connect();
+		cl_sends(cl[i], "prompt i\n");
+		for (j = 0; j < PER; j++)
+			cl_send(cl[i], line, LEN + 1);
+		shutdown(cl[i], SHUT_WR);
+	}
+	log_wait(rig_logfd, "op=link state=full");
+	cl_sends(c, "ping\n");
+	cl_expect(c, PONG);
+	cr_assert_eq(write(rig.gate[1], "g", 1), 1);
+	cl_expect(a, "R:hold\n");
+	for (i = 0; i < NCL; i++) {
+		n = cl_read(cl[i], buf[i], sizeof(buf[i]), 0);
+		cr_assert_eq(n, (size_t)PER * (LEN + 3), "client %d", i);
+		close(cl[i]);
+	}
+	log_wait(rig_logfd, "op=link state=drained");
+	free(line);
+	close(a);
+	close(c);
 	close(rig_logfd);
 	rig_logfd = -1;
 }

@@ -28,11 +28,12 @@ roundtrip(const struct wire_msg *in, struct buf *b)
 Test(wire, request_roundtrip)
 {
 	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_REQUEST, .id = UINT64_MAX,
-	    .uid = UINT32_MAX, .gid = 7, .pid = INT32_MAX,
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = UINT64_MAX,
+	    .id = UINT64_MAX, .uid = UINT32_MAX, .gid = 7, .pid = INT32_MAX,
 	    .data = (const uint8_t *)" sandbox/read:on ", .data_len = 17 };
 	struct wire_msg o = roundtrip(&m, &b);
 
+	cr_assert_eq(o.conn, UINT64_MAX);
 	cr_assert_eq(o.id, UINT64_MAX);
 	cr_assert_eq(o.uid, UINT32_MAX);
 	cr_assert_eq(o.gid, 7);
@@ -46,8 +47,8 @@ Test(wire, request_line_at_limit)
 {
 	struct buf b = BUF_INIT;
 	static uint8_t line[IPC_LINE_MAX];
-	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
-	    .data = line, .data_len = IPC_LINE_MAX - 1 };
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = 1, .id = 1,
+	    .pid = 1, .data = line, .data_len = IPC_LINE_MAX - 1 };
 
 	memset(line, 'x', sizeof(line));
 	cr_assert_eq(roundtrip(&m, &b).data_len, IPC_LINE_MAX - 1);
@@ -60,7 +61,7 @@ Test(wire, reply_roundtrip_and_chunk_limit)
 {
 	struct buf b = BUF_INIT;
 	static uint8_t body[WIRE_REPLY_CHUNK + 1];
-	struct wire_msg m = { .type = WIRE_REPLY, .id = 42,
+	struct wire_msg m = { .type = WIRE_REPLY, .conn = 5, .id = 42,
 	    .flags = WIRE_F_MORE, .data = body, .data_len = WIRE_REPLY_CHUNK };
 	struct wire_msg o;
 
@@ -121,11 +122,15 @@ Test(wire, setup_messages_roundtrip)
 Test(wire, encode_refuses_zero_id_and_pid)
 {
 	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_REQUEST, .id = 0, .pid = 1 };
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = 1, .id = 0,
+	    .pid = 1 };
 
 	cr_assert_eq(wire_encode(&b, &m), -1);
 	m.id = 1;
 	m.pid = 0;
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	m.pid = 1;
+	m.conn = 0;
 	cr_assert_eq(wire_encode(&b, &m), -1);
 	cr_assert_eq(b.len, 0);
 	buf_free(&b);
@@ -156,11 +161,11 @@ expect_bad(const uint8_t *body, size_t n, const char *what)
 Test(wire, declared_lengths_past_the_end_are_refused)
 {
 	/* REQUEST whose line is a bin32 claiming 4 GiB. */
-	static const uint8_t bin32[] = { 0x96, 1, 1, 0, 0, 1,
+	static const uint8_t bin32[] = { 0x97, 1, 1, 1, 0, 0, 1,
 	    0xc6, 0xff, 0xff, 0xff, 0xff, 'x' };
-	static const uint8_t bin16[] = { 0x96, 1, 1, 0, 0, 1,
+	static const uint8_t bin16[] = { 0x97, 1, 1, 1, 0, 0, 1,
 	    0xc5, 0x01, 0x00, 'x' };
-	static const uint8_t bin8[] = { 0x96, 1, 1, 0, 0, 1, 0xc4, 5, 'x' };
+	static const uint8_t bin8[] = { 0x97, 1, 1, 1, 0, 0, 1, 0xc4, 5, 'x' };
 	/* array32 of 2^32-1 elements: the 5 bytes of msgpack-c issue 1013. */
 	static const uint8_t arr32[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t arr16[] = { 0xdc, 0xff, 0xff, 1 };
@@ -190,27 +195,39 @@ Test(wire, header_over_maximum_is_refused_at_once)
 Test(wire, wrong_types_are_refused)
 {
 	/* REQUEST with a bin where the uid belongs. */
-	static const uint8_t str_uid[] = { 0x96, 1, 1, 0xc4, 1, 'a', 0, 1,
+	static const uint8_t str_uid[] = { 0x97, 1, 1, 1, 0xc4, 1, 'a', 0, 1,
 	    0xc4, 0 };
 	/* REQUEST with a msgpack str (not bin) as the line. */
-	static const uint8_t str_line[] = { 0x96, 1, 1, 0, 0, 1, 0xa1, 'a' };
+	static const uint8_t str_line[] = { 0x97, 1, 1, 1, 0, 0, 1, 0xa1,
+	    'a' };
 	/* Negative fixint as id. */
-	static const uint8_t neg_id[] = { 0x96, 1, 0xff, 0, 0, 1, 0xc4, 0 };
-	/* Unknown type 8, type 0, map instead of array. */
-	static const uint8_t type7[] = { 0x91, 8 };
+	static const uint8_t neg_id[] = { 0x97, 1, 1, 0xff, 0, 0, 1, 0xc4, 0 };
+	/* Unknown type 12, type 0, map instead of array. */
+	static const uint8_t type7[] = { 0x91, 12 };
 	static const uint8_t type0[] = { 0x91, 0 };
 	static const uint8_t map[] = { 0x81, 1, 1 };
 	/* READY with an extra field; REPLY with too few. */
 	static const uint8_t ready2[] = { 0x92, 5, 0 };
-	static const uint8_t reply3[] = { 0x93, 2, 1, 0 };
+	static const uint8_t reply3[] = { 0x94, 2, 1, 1, 0 };
 	/* Trailing byte after a complete READY. */
 	static const uint8_t trailing[] = { 0x91, 5, 0 };
 	/* REPLY with unknown flag bits; id 0; pid 0; pid over INT32_MAX. */
-	static const uint8_t flags[] = { 0x94, 2, 1, 0x08, 0xc4, 0 };
-	static const uint8_t id0[] = { 0x94, 2, 0, 0, 0xc4, 0 };
-	static const uint8_t pid0[] = { 0x96, 1, 1, 0, 0, 0, 0xc4, 0 };
-	static const uint8_t pidbig[] = { 0x96, 1, 1, 0, 0,
+	static const uint8_t flags[] = { 0x95, 2, 1, 1, 0x08, 0xc4, 0 };
+	static const uint8_t id0[] = { 0x95, 2, 1, 0, 0, 0xc4, 0 };
+	static const uint8_t pid0[] = { 0x97, 1, 1, 1, 0, 0, 0, 0xc4, 0 };
+	static const uint8_t pidbig[] = { 0x97, 1, 1, 1, 0, 0,
 	    0xce, 0x80, 0, 0, 0, 0xc4, 0 };
+	/* Connection id 0 in a REQUEST, a REPLY, a CONN_OPEN, a CONN_CLOSE. */
+	static const uint8_t rq_conn0[] = { 0x97, 1, 0, 1, 0, 0, 1, 0xc4, 0 };
+	static const uint8_t rp_conn0[] = { 0x95, 2, 0, 1, 0, 0xc4, 0 };
+	static const uint8_t open0[] = { 0x93, 8, 0, 5 };
+	static const uint8_t close0[] = { 0x92, 9, 0 };
+	/* CREDIT of 0 and of WIRE_CREDIT_MAX + 1; CONN_CLOSE arity. */
+	static const uint8_t credit0[] = { 0x93, 10, 1, 0 };
+	static const uint8_t creditbig[] = { 0x93, 10, 1, 0xce,
+	    (WIRE_CREDIT_MAX + 1) >> 24, ((WIRE_CREDIT_MAX + 1) >> 16) & 0xff,
+	    ((WIRE_CREDIT_MAX + 1) >> 8) & 0xff, (WIRE_CREDIT_MAX + 1) & 0xff };
+	static const uint8_t close3[] = { 0x93, 9, 1, 1 };
 	/* SETUP_ERROR with errno 0 and with errno 4096. */
 	static const uint8_t err0[] = { 0x94, 6, 0xc4, 0, 1, 0 };
 	static const uint8_t errbig[] = { 0x94, 6, 0xc4, 0, 1, 0xcd, 0x10, 0 };
@@ -218,7 +235,7 @@ Test(wire, wrong_types_are_refused)
 	static const uint8_t hello_abi[] = { 0x95, 7, 1, 1, 0xcd, 1, 0, 1 };
 	static const uint8_t hello_sc[] = { 0x95, 7, 1, 1, 7, 3 };
 	/* Truncated inside a declared body. */
-	static const uint8_t trunc[] = { 0x96, 1, 0xcf, 0, 0 };
+	static const uint8_t trunc[] = { 0x97, 1, 1, 0xcf, 0, 0 };
 
 	expect_bad(str_uid, sizeof(str_uid), "bin uid");
 	expect_bad(str_line, sizeof(str_line), "str line");
@@ -238,6 +255,13 @@ Test(wire, wrong_types_are_refused)
 	expect_bad(hello_abi, sizeof(hello_abi), "HELLO landlock 256");
 	expect_bad(hello_sc, sizeof(hello_sc), "HELLO seccomp 3");
 	expect_bad(trunc, sizeof(trunc), "truncated");
+	expect_bad(rq_conn0, sizeof(rq_conn0), "REQUEST conn 0");
+	expect_bad(rp_conn0, sizeof(rp_conn0), "REPLY conn 0");
+	expect_bad(open0, sizeof(open0), "CONN_OPEN conn 0");
+	expect_bad(close0, sizeof(close0), "CONN_CLOSE conn 0");
+	expect_bad(credit0, sizeof(credit0), "CREDIT 0");
+	expect_bad(creditbig, sizeof(creditbig), "CREDIT past the max");
+	expect_bad(close3, sizeof(close3), "CONN_CLOSE arity");
 }
 
 Test(wire, request_line_over_limit_is_refused)
@@ -247,7 +271,8 @@ Test(wire, request_line_over_limit_is_refused)
 	struct wire_msg	 m;
 	const char	*why;
 
-	frame[4 + n++] = 0x96;
+	frame[4 + n++] = 0x97;
+	frame[4 + n++] = 1;
 	frame[4 + n++] = 1;
 	frame[4 + n++] = 1;
 	frame[4 + n++] = 0;
@@ -273,7 +298,7 @@ Test(wire, two_frames_back_to_back)
 	ssize_t		 n;
 
 	cr_assert_eq(wire_encode(&b, &m), 0);
-	m = (struct wire_msg){ .type = WIRE_REPLY, .id = 9,
+	m = (struct wire_msg){ .type = WIRE_REPLY, .conn = 1, .id = 9,
 	    .data = (const uint8_t *)"x", .data_len = 1 };
 	cr_assert_eq(wire_encode(&b, &m), 0);
 	n = wire_decode(b.data, b.len, &o, &why);
@@ -298,12 +323,44 @@ Test(wire, encode_into_partly_consumed_buffer)
 	cr_assert_eq(buf_append(&b, junk, sizeof(junk)), 0);
 	cr_assert_eq(buf_append(&b, "0123456789", 10), 0);
 	buf_consume(&b, sizeof(junk) + 7);
-	m = (struct wire_msg){ .type = WIRE_REPLY, .id = 3, .data = body,
-	    .data_len = sizeof(body) };
+	m = (struct wire_msg){ .type = WIRE_REPLY, .conn = 1, .id = 3,
+	    .data = body, .data_len = sizeof(body) };
 	cr_assert_eq(wire_encode(&b, &m), 0);
 	cr_assert_arr_eq(buf_head(&b), "789", 3);
 	cr_assert_eq(wire_decode(buf_head(&b) + 3, buf_unread(&b) - 3, &o,
 	    &why), (ssize_t)buf_unread(&b) - 3);
 	cr_assert_eq(o.data_len, sizeof(body));
+	buf_free(&b);
+}
+
+/* The connection frames and LOCKED, field for field. */
+Test(wire, connection_frames_roundtrip)
+{
+	struct buf	 b = BUF_INIT;
+	struct wire_msg	 m, o;
+
+	m = (struct wire_msg){ .type = WIRE_CONN_OPEN,
+	    .conn = WIRE_CONN_ID(UINT32_MAX, 7), .credit = WIRE_CREDIT_MAX };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.conn, WIRE_CONN_ID(UINT32_MAX, 7));
+	cr_assert_eq(WIRE_CONN_INDEX(o.conn), 7);
+	cr_assert_eq(o.credit, WIRE_CREDIT_MAX);
+	m = (struct wire_msg){ .type = WIRE_CREDIT, .conn = 2, .credit = 1 };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.conn, 2);
+	cr_assert_eq(o.credit, 1);
+	m = (struct wire_msg){ .type = WIRE_CONN_CLOSE, .conn = 3 };
+	cr_assert_eq(roundtrip(&m, &b).conn, 3);
+	m = (struct wire_msg){ .type = WIRE_LOCKED,
+	    .source = (const uint8_t *)"p.syd", .source_len = 5,
+	    .lineno = 9 };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.lineno, 9);
+	cr_assert_arr_eq(o.source, "p.syd", 5);
+	/* What the decoder refuses, the encoder refuses to write. */
+	m = (struct wire_msg){ .type = WIRE_CREDIT, .conn = 2, .credit = 0 };
+	cr_assert_eq(wire_encode(&b, &m), -1);
+	m.credit = WIRE_CREDIT_MAX + 1u;
+	cr_assert_eq(wire_encode(&b, &m), -1);
 	buf_free(&b);
 }

@@ -25,6 +25,10 @@ struct fake {
 	struct buf in;
 };
 
+/* The connection fake_ready opens, in a table of FAKE_MAX_CONN. */
+#define FAKE_MAX_CONN	8
+#define FAKE_CONN	WIRE_CONN_ID(1, 0)
+
 static void
 fake_start(struct fake *f)
 {
@@ -44,7 +48,7 @@ fake_start(struct fake *f)
 		if ((p = policy_new()) == NULL)
 			_exit(99);
 		policy_set_ipc(p, "@test", 0, -1);
-		_exit(session_serve(sv[1], p));
+		_exit(session_serve(sv[1], p, FAKE_MAX_CONN));
 	}
 	close(sv[1]);
 	f->fd = sv[0];
@@ -74,7 +78,8 @@ fake_send(struct fake *f, const struct wire_msg *m)
 static void
 fake_line(struct fake *f, enum wire_type t, uint64_t id, const char *line)
 {
-	struct wire_msg m = { .type = t, .id = id, .uid = 0, .gid = 0,
+	struct wire_msg m = { .type = t, .conn = FAKE_CONN, .id = id,
+	    .uid = 0, .gid = 0,
 	    .pid = 1, .source = (const uint8_t *)"t.syd", .source_len = 5,
 	    .lineno = (uint32_t)id, .data = (const uint8_t *)line,
 	    .data_len = strlen(line) };
@@ -118,7 +123,19 @@ fake_status(struct fake *f)
 	return st;
 }
 
-/* SETUP_DONE, READY, then the listener's HELLO: requests may follow. */
+static void
+fake_open(struct fake *f, uint64_t conn, uint32_t credit)
+{
+	struct wire_msg m = { .type = WIRE_CONN_OPEN, .conn = conn,
+	    .credit = credit };
+
+	fake_send(f, &m);
+}
+
+/*
+ * SETUP_DONE, READY, the listener's HELLO, and FAKE_CONN opened with
+ * --max-queue's default credit: requests may follow.
+ */
 static void
 fake_ready(struct fake *f)
 {
@@ -129,6 +146,7 @@ fake_ready(struct fake *f)
 	fake_send(f, &m);
 	cr_assert_eq(fake_recv(f).type, WIRE_READY);
 	fake_send(f, &h);
+	fake_open(f, FAKE_CONN, CONN_OUTQ_MAX);
 }
 
 static void
@@ -146,6 +164,7 @@ expect_reply(struct fake *f, uint64_t id, const char *body)
 	struct wire_msg m = fake_recv(f);
 
 	cr_assert_eq(m.type, WIRE_REPLY);
+	cr_assert_eq(m.conn, FAKE_CONN);
 	cr_assert_eq(m.id, id);
 	cr_assert_eq(m.flags, 0);
 	cr_assert_eq(m.data_len, strlen(body), "reply %.*s", (int)m.data_len,
@@ -247,8 +266,9 @@ expect_death(const void *bytes, size_t n, bool ready)
 Test(worker_session, request_during_setup_is_fatal)
 {
 	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
-	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = 1, .id = 1,
+	    .pid = 1, .data = (const uint8_t *)"sandbox/read:off",
+	    .data_len = 16 };
 
 	wire_encode(&b, &m);
 	expect_death(b.data, b.len, false);
@@ -286,9 +306,9 @@ Test(worker_session, oversized_length_is_fatal)
 
 Test(worker_session, string_where_integer_belongs_is_fatal)
 {
-	/* REQUEST [1, "x", 0, 0, 1, "ping"] */
-	static const uint8_t f[] = { 0, 0, 0, 13, 0x96, 1, 0xc4, 1, 'x', 0, 0,
-	    1, 0xc4, 4, 'p', 'i', 'n', 'g' };
+	/* REQUEST [1, 1, "x", 0, 0, 1, "ping"] */
+	static const uint8_t f[] = { 0, 0, 0, 14, 0x97, 1, 1, 0xc4, 1, 'x', 0,
+	    0, 1, 0xc4, 4, 'p', 'i', 'n', 'g' };
 
 	expect_death(f, sizeof(f), true);
 }
@@ -310,8 +330,9 @@ Test(worker_session, request_ids_must_increase)
 Test(worker_session, request_before_hello_is_fatal)
 {
 	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_REQUEST, .id = 1, .pid = 1,
-	    .data = (const uint8_t *)"sandbox/read:off", .data_len = 16 };
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = 1, .id = 1,
+	    .pid = 1, .data = (const uint8_t *)"sandbox/read:off",
+	    .data_len = 16 };
 	struct fake f;
 	int	 st;
 
@@ -351,4 +372,201 @@ Test(worker_session, stats_shows_how_the_listener_is_confined)
 	cr_assert_arr_eq(m.data + m.data_len - strlen(want), want,
 	    strlen(want), "%.*s", (int)m.data_len, m.data);
 	fake_status(&f);
+}
+
+/* A reply never passes its connection's credit; CREDIT sends the rest. */
+Test(worker_session, reply_waits_for_credit)
+{
+	struct fake f;
+	struct wire_msg m = { .type = WIRE_CREDIT, .conn = WIRE_CONN_ID(1, 1),
+	    .credit = 4 };
+	struct wire_msg r;
+	struct buf got = BUF_INIT;
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_open(&f, WIRE_CONN_ID(1, 1), 5);
+	f.in.len = f.in.off = 0;
+	{
+		struct wire_msg q = { .type = WIRE_REQUEST,
+		    .conn = WIRE_CONN_ID(1, 1), .id = 1, .pid = 1,
+		    .data = (const uint8_t *)"ping?", .data_len = 5 };
+
+		fake_send(&f, &q);
+	}
+	r = fake_recv(&f);
+	cr_assert_eq(r.conn, WIRE_CONN_ID(1, 1));
+	cr_assert_eq(r.flags, WIRE_F_MORE);
+	cr_assert_eq(r.data_len, 5);
+	cr_assert_eq(buf_append(&got, r.data, r.data_len), 0);
+	/* Another connection is served meanwhile. */
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/read?");
+	expect_reply(&f, 2, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	do {
+		fake_send(&f, &m);
+		r = fake_recv(&f);
+		cr_assert_eq(r.id, 1);
+		cr_assert_leq(r.data_len, 4);
+		cr_assert_eq(buf_append(&got, r.data, r.data_len), 0);
+	} while (r.flags & WIRE_F_MORE);
+	cr_assert_eq(buf_unread(&got), 44);
+	cr_assert_arr_eq(buf_head(&got),
+	    "{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n", 44);
+	buf_free(&got);
+	fake_status(&f);
+}
+
+/* More than CONN_INFLIGHT_MAX requests of one connection at once. */
+Test(worker_session, too_many_requests_in_flight_is_fatal)
+{
+	struct fake f;
+	uint64_t id;
+	int	 st;
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_open(&f, WIRE_CONN_ID(1, 2), 1);
+	for (id = 1; id <= CONN_INFLIGHT_MAX + 1; id++) {
+		struct wire_msg q = { .type = WIRE_REQUEST,
+		    .conn = WIRE_CONN_ID(1, 2), .id = id, .pid = 1,
+		    .data = (const uint8_t *)"sandbox/read?", .data_len = 13 };
+
+		fake_send(&f, &q);
+	}
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+}
+
+Test(worker_session, request_at_the_inflight_limit_is_served)
+{
+	struct fake f;
+	uint64_t id;
+
+	fake_start(&f);
+	fake_ready(&f);
+	for (id = 1; id <= CONN_INFLIGHT_MAX; id++)
+		fake_line(&f, WIRE_REQUEST, id, "sandbox/read?");
+	for (id = 1; id <= CONN_INFLIGHT_MAX; id++)
+		expect_reply(&f, id, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	fake_status(&f);
+}
+
+/* A request for a connection never opened: refused, and the worker goes on. */
+Test(worker_session, request_for_no_open_connection_is_refused)
+{
+	struct fake f;
+	struct wire_msg q = { .type = WIRE_REQUEST, .conn = WIRE_CONN_ID(1, 5),
+	    .id = 1, .uid = 0, .gid = 0, .pid = 1,
+	    .data = (const uint8_t *)"reset", .data_len = 5 };
+	struct wire_msg r;
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_send(&f, &q);
+	r = fake_recv(&f);
+	cr_assert_eq(r.conn, WIRE_CONN_ID(1, 5));
+	cr_assert_eq(r.data_len, 45);
+	cr_assert_arr_eq(r.data, "{\"err\":13,\"msg\":\"EACCES: Permission "
+	    "denied\"}\n", 45);
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/read?");
+	expect_reply(&f, 2, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	fake_status(&f);
+}
+
+Test(worker_session, open_past_max_conn_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_CONN_OPEN,
+	    .conn = WIRE_CONN_ID(1, FAKE_MAX_CONN), .credit = 1 };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+Test(worker_session, second_open_of_a_slot_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_CONN_OPEN,
+	    .conn = WIRE_CONN_ID(2, 0), .credit = 1 };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+Test(worker_session, close_or_credit_of_no_connection_is_fatal)
+{
+	struct buf b = BUF_INIT;
+	struct wire_msg m = { .type = WIRE_CONN_CLOSE,
+	    .conn = WIRE_CONN_ID(1, 3) };
+
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_reset(&b);
+	m = (struct wire_msg){ .type = WIRE_CREDIT,
+	    .conn = WIRE_CONN_ID(1, 3), .credit = 1 };
+	wire_encode(&b, &m);
+	expect_death(b.data, b.len, true);
+	buf_free(&b);
+}
+
+/* A closed connection's slot may open again, under a new generation. */
+Test(worker_session, closed_connection_forgets_its_replies)
+{
+	struct fake f;
+	struct wire_msg c = { .type = WIRE_CONN_CLOSE,
+	    .conn = WIRE_CONN_ID(1, 1) };
+
+	fake_start(&f);
+	fake_ready(&f);
+	fake_open(&f, WIRE_CONN_ID(1, 1), 1);
+	{
+		struct wire_msg q = { .type = WIRE_REQUEST,
+		    .conn = WIRE_CONN_ID(1, 1), .id = 1, .pid = 1,
+		    .data = (const uint8_t *)"stats", .data_len = 5 };
+
+		fake_send(&f, &q);
+	}
+	cr_assert_eq(fake_recv(&f).data_len, 1);
+	fake_send(&f, &c);
+	fake_open(&f, WIRE_CONN_ID(2, 1), 100);
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/read?");
+	/* Nothing more of the old stats: the next frame is this reply. */
+	expect_reply(&f, 2, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	fake_status(&f);
+}
+
+/* A profile that locks the policy: LOCKED names the line, exit 0. */
+Test(worker_session, profile_lock_on_answers_locked)
+{
+	struct fake f;
+	struct wire_msg m = { .type = WIRE_SETUP_DONE };
+
+	fake_start(&f);
+	fake_line(&f, WIRE_SETUP, 1, "sandbox/read:off");
+	fake_line(&f, WIRE_SETUP, 2, "lock:on");
+	fake_send(&f, &m);
+	m = fake_recv(&f);
+	cr_assert_eq(m.type, WIRE_LOCKED);
+	cr_assert_eq(m.lineno, 2);
+	cr_assert_eq(m.source_len, 5);
+	cr_assert_arr_eq(m.source, "t.syd", 5);
+	cr_assert_eq(fake_status(&f), 0);
+}
+
+/* A line after lock:on in a profile is refused: locked means locked. */
+Test(worker_session, profile_line_after_lock_on_is_refused)
+{
+	struct fake f;
+	struct wire_msg m;
+
+	fake_start(&f);
+	fake_line(&f, WIRE_SETUP, 1, "lock:on");
+	fake_line(&f, WIRE_SETUP, 2, "sandbox/read:off");
+	m = fake_recv(&f);
+	cr_assert_eq(m.type, WIRE_SETUP_ERROR);
+	cr_assert_eq(m.lineno, 2);
+	cr_assert_eq(m.err, EPERM);
+	cr_assert_eq(fake_status(&f), 256);
 }
