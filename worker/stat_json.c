@@ -24,6 +24,7 @@
 
 #include "common/limits.h"
 #include "worker/policy-ops.h"
+#include "worker/ruleidx.h"
 #include "worker/stat.h"
 
 /* Appends never stop half-way silently: the first failure is kept. */
@@ -167,17 +168,17 @@ static void
 put_rules(struct out *o, const struct policy *p)
 {
 	const struct policy_rule *r;
-	size_t	 i;
 
 	put(o, "[", 1);
-	for (i = 0; i < p->nrules && !too_big(o); i++) {
-		r = &p->rules[i];
-		puts_(o, i > 0 ? ",{\"act\":\"" : "{\"act\":\"");
-		puts_(o, policy_act_name(r->act));
+	for (r = ruleidx_first(p->rules); r != NULL && !too_big(o);
+	    r = ruleidx_next(p->rules, r)) {
+		puts_(o, r != ruleidx_first(p->rules) ? ",{\"act\":\"" :
+		    "{\"act\":\"");
+		puts_(o, policy_act_name(r->grp->act));
 		puts_(o, "\",\"cap\":\"");
-		puts_(o, policy_cat_name(r->cat));
+		puts_(o, policy_cat_name(r->grp->cat));
 		puts_(o, "\",\"pat\":");
-		put_str(o, r->pat, r->patlen);
+		put_str(o, r->grp->pat, r->grp->patlen);
 		put(o, "}", 1);
 	}
 	put(o, "]", 1);
