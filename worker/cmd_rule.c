@@ -107,12 +107,24 @@ cmd_rule_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
 	return EINVAL;
 }
 
-/* lock:drop: add only what denies, remove only what allows. */
+/*
+ * lock:drop (docs/commands.md 3.8): add a rule only when its action is at
+ * least as harsh as the category's default and as every rule the
+ * category holds, for each category named; remove only allow and warn.
+ */
 bool
 cmd_rule_drop_ok(const struct policy *p, const struct cmd *c)
 {
-	(void)p;
-	if (c->op == '+')
-		return c->val > POLICY_ACT_WARN;
-	return c->val <= POLICY_ACT_WARN;
+	size_t	 i;
+	int	 cat;
+
+	if (c->op != '+')
+		return c->val <= POLICY_ACT_WARN;
+	for (i = 0; i < c->ncat; i++) {
+		cat = c->catv[i];
+		if (c->val < p->def[cat] ||
+		    c->val < ruleidx_max_act(p->rules, cat))
+			return false;
+	}
+	return true;
 }
