@@ -36,11 +36,18 @@ struct cursor {
 	const struct policy_rule *r;
 };
 
+/*
+ * The heap of one decision's nodes.  Static, not on the stack: the
+ * worker is one thread and a decision never nests, and most decisions
+ * use a few entries of its 64 KiB.
+ */
+static struct cursor	 heap[CAND_MAX];
+
 /* What one decision reads. */
 struct search {
 	const struct ruleidx	*x;
 	const struct decide_target *t;
-	struct cursor		 c[CAND_MAX];	/* a max-heap by seq */
+	struct cursor		*c;		/* heap[], by seq, max first */
 	size_t			 n;
 	struct glob_path	 gp;		/* read on first need */
 	bool			 gp_ready;
@@ -133,7 +140,8 @@ look_path(struct search *q)
 	}
 	siphash_update(&h, s + i, len - i);
 	look(q, RULEIDX_EXACT, s, len, siphash_final(&h));
-	if (len > 0 && s[len - 1] != '/') {
+	/* "/usr" '/' '***' and "/" '/' '***' match "/usr" and "/". */
+	if (len > 0) {
 		memcpy(dir, s, len);
 		dir[len] = '/';
 		siphash_update(&h, "/", 1);
@@ -203,6 +211,7 @@ policy_decide_target(const struct policy *p, const struct decide_target *t,
 		return POLICY_ACT_ALLOW;
 	q.x = p->rules;
 	q.t = t;
+	q.c = heap;
 	q.n = 0;
 	q.gp_ready = false;
 	switch (t->kind) {
