@@ -92,6 +92,8 @@ int	cmd_permit(const struct policy *, const struct cmd *,
 /* One parser and one handler per family, in the files named. */
 cmd_parse_fn	cmd_none_parse;				/* cmd_show.c */
 cmd_apply_fn	cmd_stat_apply, cmd_stats_apply;
+cmd_parse_fn	cmd_check_parse;			/* cmd_check.c */
+cmd_apply_fn	cmd_check_apply;
 cmd_parse_fn	cmd_lock_parse;				/* cmd_lock.c */
 cmd_apply_fn	cmd_lock_apply, cmd_reset_apply;
 cmd_pred_fn	cmd_lock_drop_ok, cmd_lock_read_ok;
