@@ -410,8 +410,8 @@ check_drop_rules(struct span b, struct span a, const uint8_t *line,
 		while (jelem(&ac, ar.p + ar.n, &y)) {
 			act = rank(jget(y, "act"), actions, NELEM(actions));
 			if (act < harshest(b, jget(y, "cap")))
-				FAIL("\"%.*s\": lock:drop added %.*s, milder than "
-				    "its category", LINE_FMT(line, len),
+				FAIL("\"%.*s\": lock:drop added %.*s, milder "
+				    "than its category", LINE_FMT(line, len),
 				    (int)y.n, y.p);
 		}
 		return;

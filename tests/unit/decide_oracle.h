@@ -176,7 +176,7 @@ oracle_match(const struct oracle *o, const struct decide_target *t)
 			break;
 		default:
 			hit = t->kind == POLICY_PAT_NETLINK &&
-			    ((r->patlen == 3 && memcmp(r->pat, "all", 3) == 0) ||
+			    (strcmp(r->pat, "all") == 0 ||
 			    (r->patlen == t->len &&
 			    memcmp(r->pat, t->s, t->len) == 0));
 			break;

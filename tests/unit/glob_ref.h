@@ -16,7 +16,7 @@
 
 struct ref_memo {
 	size_t		 sl;		/* the whole path's length */
-	signed char	*m;		/* (pattern rest, path rest): -1 unknown */
+	signed char	*m;		/* per (pattern rest, path rest) */
 };
 
 static bool
@@ -73,7 +73,8 @@ ref_step(struct ref_memo *mm, const char *p, size_t pl, const char *s,
 	if (sl == 0)
 		return false;
 	if (p[0] == '?')
-		return s[0] != '/' && ref_rest(mm, p + 1, pl - 1, s + 1, sl - 1);
+		return s[0] != '/' &&
+		    ref_rest(mm, p + 1, pl - 1, s + 1, sl - 1);
 	if (p[0] == '[') {
 		i = 0;
 		if (!ref_class(p, pl, &i, (unsigned char)s[0], &ok))
@@ -81,7 +82,8 @@ ref_step(struct ref_memo *mm, const char *p, size_t pl, const char *s,
 		return ref_rest(mm, p + i, pl - i, s + 1, sl - 1);
 	}
 	if (p[0] == '\\')
-		return p[1] == s[0] && ref_rest(mm, p + 2, pl - 2, s + 1, sl - 1);
+		return p[1] == s[0] &&
+		    ref_rest(mm, p + 2, pl - 2, s + 1, sl - 1);
 	return p[0] == s[0] && ref_rest(mm, p + 1, pl - 1, s + 1, sl - 1);
 }
 

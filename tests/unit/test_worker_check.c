@@ -49,19 +49,23 @@ Test(worker_check, path_rule_default_and_off)
 	    "allow/read+/etc/hosts");
 
 	expect(p, "check/read:/etc/passwd",
-	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"deny/read+/etc/***\"}\n");
+	    "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"deny/read+/etc/***\"}\n");
 	expect(p, "check/read:/etc/hosts",
 	    "{\"err\":0,\"action\":\"allow\","
 	    "\"rule\":\"allow/read+/etc/hosts\"}\n");
 	expect(p, "check/read:/usr",
-	    "{\"err\":0,\"action\":\"allow\",\"rule\":\"allow/read+/usr/***\"}\n");
+	    "{\"err\":0,\"action\":\"allow\","
+	    "\"rule\":\"allow/read+/usr/***\"}\n");
 	expect(p, "check/read:/var/log",
 	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"default/read:deny\"}\n");
 	expect(p, "check/write:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"default/write:deny\"}\n");
+	    "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"default/write:deny\"}\n");
 	tw_ok(p, "default/write:kill", IPC);
 	expect(p, "check/write:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"kill\",\"rule\":\"default/write:kill\"}\n");
+	    "{\"err\":0,\"action\":\"kill\","
+	    "\"rule\":\"default/write:kill\"}\n");
 	tw_ok(p, "sandbox/read:off", IPC);
 	expect(p, "check/read:/etc/passwd",
 	    "{\"err\":0,\"action\":\"allow\",\"rule\":\"sandbox/read:off\"}\n");

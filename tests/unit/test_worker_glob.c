@@ -472,7 +472,8 @@ Test(glob, agrees_with_reference_on_long_inputs)
 			}
 		}
 		if (rand_r(&seed) % 3 == 0)
-			p[(size_t)rand_r(&seed) % pl] = salpha[rand_r(&seed) % 3];
+			p[(size_t)rand_r(&seed) % pl] =
+			    salpha[rand_r(&seed) % 3];
 		if (rand_r(&seed) % 4 == 0) {
 			memcpy(p + pl, "/***", 4);
 			pl += 4;
