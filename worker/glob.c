@@ -401,7 +401,8 @@ nfa_build(struct nfa *a, const char *pat, size_t len, size_t head,
 		j++;
 	a->nw = (j + 1 + 63) / 64;
 	for (s = 0; s <= gp->nslot; s++)
-		memset(rows[s], 0, a->nw * sizeof(uint64_t));
+		for (w = 0; w < a->nw; w++)
+			rows[s][w] = 0;
 	memset(a->star1, 0, a->nw * sizeof(uint64_t));
 	memset(a->star2, 0, a->nw * sizeof(uint64_t));
 	memset(a->accept, 0, a->nw * sizeof(uint64_t));
@@ -470,19 +471,39 @@ closure(const struct nfa *a, uint64_t *d)
 	}
 }
 
-/* One word of states: the loop of every short pattern, in registers. */
+/*
+ * One word of states: the loop of every short pattern, in registers,
+ * each byte's masks at hand by the byte itself.  The step and the star
+ * closure after it are folded into three terms computed side by side,
+ * which shortens the chain of operations from one byte to the next:
+ *
+ *	N = ((D & M) << 1) | ((D & M & SKIP >> 1) << 2) | (D & LOOP2)
+ *
+ * where LOOP2 is LOOP and the state past each star in it: a star's next
+ * state is live exactly when the star is, D being closed.
+ */
 static bool
 nfa_run1(const struct nfa *a, const struct glob_path *gp, size_t from,
     uint64_t d)
 {
-	const uint64_t	 skip = a->skip[0], s2 = a->star2[0];
-	const uint64_t	 loop = a->star1[0] | s2, acc = a->accept[0];
+	uint64_t	 row[256], row2[256], loop2[256], lp, w;
+	const uint64_t	 skip = a->skip[0], acc = a->accept[0];
 	const uint64_t	 fin = a->final2 != NOSTATE ?
 			    UINT64_C(1) << a->final2 : 0;
-	uint64_t	 n;
+	const unsigned char *s = (const unsigned char *)gp->s;
 	size_t		 i, end;
-	unsigned char	 c;
+	unsigned	 c;
 
+	/* Only the bytes the path holds are ever read. */
+	for (i = 0; i < 4; i++) {
+		for (w = gp->present[i]; w != 0; w &= w - 1) {
+			c = (unsigned)i * 64 + (unsigned)__builtin_ctzll(w);
+			row[c] = rows[gp->slot[c]][0];
+			row2[c] = row[c] & (skip >> 1);
+			lp = c == '/' ? a->star2[0] : skip;
+			loop2[c] = lp | (lp << 1);
+		}
+	}
 	/*
 	 * No state comes back once dead, and a '**' ending never dies: the
 	 * early answers may wait for the end of a block of bytes.
@@ -490,10 +511,9 @@ nfa_run1(const struct nfa *a, const struct glob_path *gp, size_t from,
 	for (i = from; i < gp->len; ) {
 		end = gp->len - i > 16 ? i + 16 : gp->len;
 		for (; i < end; i++) {
-			c = (unsigned char)gp->s[i];
-			n = ((d & rows[gp->slot[c]][0]) << 1) |
-			    (d & (c == '/' ? s2 : loop));
-			d = n | ((n & skip) << 1);
+			c = s[i];
+			d = ((d & row[c]) << 1) | ((d & row2[c]) << 2) |
+			    (d & loop2[c]);
 		}
 		if (d == 0)
 			return false;
@@ -503,15 +523,23 @@ nfa_run1(const struct nfa *a, const struct glob_path *gp, size_t from,
 	return (d & acc) != 0;
 }
 
+/*
+ * Several words.  Only the words from the lowest live one to one past
+ * the highest can change (a step moves a state up by one or two), so a
+ * pattern whose live states sit in a few words costs those words; a
+ * hostile one keeps them all live, and costs all of them.  The words
+ * are updated in place, upward, each word's carries taken before it is
+ * written.
+ */
 static bool
 nfa_match(const char *pat, size_t len, size_t head,
     const struct glob_path *gp)
 {
 	struct nfa	 a;
-	uint64_t	 da[WORDS_MAX], db[WORDS_MAX], *d = da, *n = db, *tmp;
-	uint64_t	 x, y, nv, carry, carry2, live, loop_other[WORDS_MAX];
+	uint64_t	 d[WORDS_MAX], x, y, nv, carry, carry2;
+	uint64_t	 loop_other[WORDS_MAX];
 	const uint64_t	*m, *loop;
-	size_t		 i, w;
+	size_t		 i, w, lo, hi, top, nlo, nhi;
 	unsigned char	 c;
 
 	nfa_build(&a, pat, len, head, dir_suffix(pat, len), gp);
@@ -524,31 +552,37 @@ nfa_match(const char *pat, size_t len, size_t head,
 		return nfa_run1(&a, gp, head, d[0]);
 	for (w = 0; w < a.nw; w++)
 		loop_other[w] = a.star1[w] | a.star2[w];
+	lo = hi = 0;		/* d is zero outside words lo..hi */
 	for (i = head; i < gp->len; i++) {
 		c = (unsigned char)gp->s[i];
 		m = rows[gp->slot[c]];
 		loop = c == '/' ? a.star2 : loop_other;
-		carry = carry2 = live = 0;
-		for (w = 0; w < a.nw; w++) {
+		top = hi + 1 < a.nw ? hi + 1 : hi;
+		carry = carry2 = 0;
+		nlo = SIZE_MAX;
+		nhi = 0;
+		for (w = lo; w <= top; w++) {
 			x = d[w] & m[w];
 			nv = (x << 1) | carry | (d[w] & loop[w]);
 			carry = x >> 63;
 			y = nv & a.skip[w];
 			nv |= (y << 1) | carry2;
 			carry2 = y >> 63;
-			n[w] = nv;
-			live |= nv;
+			d[w] = nv;
+			if (nv != 0) {
+				nlo = nlo == SIZE_MAX ? w : nlo;
+				nhi = w;
+			}
 		}
-		if (live == 0)
+		if (nlo == SIZE_MAX)
 			return false;
+		lo = nlo;
+		hi = nhi;
 		/* A '**' that ends the pattern takes whatever is left. */
-		if (a.final2 != NOSTATE && has(n, a.final2))
+		if (a.final2 != NOSTATE && has(d, a.final2))
 			return true;
-		tmp = d;
-		d = n;
-		n = tmp;
 	}
-	for (w = 0; w < a.nw; w++)
+	for (w = lo; w <= hi; w++)
 		if (d[w] & a.accept[w])
 			return true;
 	return false;
