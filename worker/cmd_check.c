@@ -13,6 +13,7 @@
  * as stat escapes a string.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "worker/cmdtab.h"
 #include "worker/decide.h"
@@ -23,23 +24,29 @@
 int
 cmd_check_parse(struct cmd *c)
 {
-	struct decide_target t;
 	int	 cat;
 
 	if ((cat = policy_cat_lookup(c->sub, c->sublen)) < 0 ||
 	    !(POLICY_CAT_BIT(cat) & (POLICY_CATS_PATH | POLICY_CATS_NET)))
 		return EINVAL;
 	c->val = cat;
-	return decide_target(cat, c->arg, c->arglen, &t);
+	return decide_target(cat, c->arg, c->arglen, &c->target);
 }
 
-/* Append each string of w, up to a NULL: 0 or -1. */
+/* Append each string of w, up to a NULL, with one reservation: 0 or -1. */
 static int
 put(struct buf *out, const char *const *w)
 {
-	for (; *w != NULL; w++)
-		if (buf_appendstr(out, *w) == -1)
-			return -1;
+	size_t	 len[8], n, i, total = 0;
+
+	for (n = 0; w[n] != NULL; n++)
+		total += len[n] = strlen(w[n]);
+	if (buf_reserve(out, total) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(out->data + out->len, w[i], len[i]);
+		out->len += len[i];
+	}
 	return 0;
 }
 
@@ -47,29 +54,26 @@ int
 cmd_check_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
     struct buf *out)
 {
-	struct decide_target	 t;
 	const struct policy_rule *r;
-	const char		*cat = policy_cat_name(c->val), *act;
-	size_t			 start = out->len;
-	int			 err;
+	const char	*cat = policy_cat_name(c->val), *act;
+	size_t		 start = out->len;
+	int		 err;
 
-	if (decide_target(c->val, c->arg, c->arglen, &t) != 0)
-		return EINVAL;
-	act = policy_act_name(policy_decide_target(p, &t, &r));
-	err = put(out, (const char *[]){ "{\"err\":0,\"action\":\"", act,
-	    "\",\"rule\":\"", NULL });
-	if (err == 0 && !(p->on & POLICY_CAT_BIT(c->val)))
-		err = put(out, (const char *[]){ "sandbox/", cat, ":off",
+	act = policy_act_name(policy_decide_target(p, &c->target, &r));
+	if (!(p->on & POLICY_CAT_BIT(c->val)))
+		err = put(out, (const char *[]){ "{\"err\":0,\"action\":\"",
+		    act, "\",\"rule\":\"sandbox/", cat, ":off\"}\n", NULL });
+	else if (r == NULL)
+		err = put(out, (const char *[]){ "{\"err\":0,\"action\":\"",
+		    act, "\",\"rule\":\"default/", cat, ":", act, "\"}\n",
 		    NULL });
-	else if (err == 0 && r == NULL)
-		err = put(out, (const char *[]){ "default/", cat, ":", act,
-		    NULL });
-	else if (err == 0)
-		err = put(out, (const char *[]){
-		    policy_act_name(r->grp->act), "/",
+	else
+		err = put(out, (const char *[]){ "{\"err\":0,\"action\":\"",
+		    act, "\",\"rule\":\"", policy_act_name(r->grp->act), "/",
 		    policy_cat_name(r->grp->cat), "+", NULL }) == -1 ||
-		    stat_json_escape(out, r->grp->pat, r->grp->patlen) == -1;
-	if (err != 0 || buf_appendstr(out, "\"}\n") == -1) {
+		    stat_json_escape(out, r->grp->pat, r->grp->patlen) == -1 ||
+		    put(out, (const char *[]){ "\"}\n", NULL }) == -1;
+	if (err != 0) {
 		out->len = start;
 		return ENOMEM;
 	}

@@ -18,6 +18,7 @@
 
 #include "common/buf.h"
 #include "worker/cmd.h"
+#include "worker/decide.h"
 #include "worker/policy-ops.h"
 
 /* The operator bytes a row accepts. */
@@ -54,6 +55,7 @@ struct cmd {
 	uint64_t	 num;		/* size, count, request, id, umask */
 	uint32_t	 src;		/* setuid/setgid */
 	uint32_t	 dst;
+	struct decide_target target;	/* check/ */
 	size_t		 nspec;		/* rules, in expansion order */
 	struct policy_rulespec spec[POLICY_EXPAND_MAX];
 	/* The canonical text of each CIDR of a network pattern. */
