@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "common/buf.h"
 #include "common/limits.h"
 #include "worker/cmd.h"
@@ -42,8 +43,6 @@
 #include "worker/policy.h"
 #include "worker/policy-t.h"
 #include "worker/ruleidx.h"
-
-#define RUNS	7
 
 static volatile size_t sink;
 
@@ -54,25 +53,7 @@ static volatile size_t sink;
 static double
 now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_double);
-	return v[RUNS / 2];
+	return bench_now(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static void
@@ -207,8 +188,8 @@ bench_typical(size_t n)
 		}
 		base[r] = (now() - t) / (double)(reps * NCHECKS);
 	}
-	mc = median(chk);
-	mb = median(base);
+	mc = bench_median(chk);
+	mb = bench_median(base);
 	printf("check: %6zu rules: %8.0f ns a check; sandbox/read? %6.0f ns; "
 	    "ratio %.1fx\n", n, mc * 1e9, mb * 1e9, mc / mb);
 	buf_free(&out);
@@ -349,7 +330,7 @@ worst_ms(struct policy *p)
 		sink += (size_t)measured_worst(p);
 		v[r] = (now() - t) * 1e3;
 	}
-	return median(v);
+	return bench_median(v);
 }
 
 enum worst {
@@ -438,8 +419,8 @@ bench_removal(void)
 		base[r] = now() - t;
 		policy_free(p);
 	}
-	mr = median(rm);
-	mb = median(base);
+	mr = bench_median(rm);
+	mb = bench_median(base);
 	printf("removal: 2000 at %d rules: %.2f ms (%.0f ns each); "
 	    "2000 sandbox/read?: %.2f ms; ratio %.1fx\n", POLICY_RULES_MAX,
 	    mr * 1e3, mr / 2000 * 1e9, mb * 1e3, mr / mb);

@@ -126,6 +126,29 @@ jskip(const char *s, const char *end)
 	return NULL;
 }
 
+/*
+ * The value at s, then past the ',' after it, or up to the byte that
+ * closes its container: the end of an object member and of an array
+ * element alike.
+ */
+static void
+jvalue(const char **cur, const char *s, const char *end, char close,
+    struct span *val)
+{
+	const char	*e;
+
+	if ((e = jskip(s, end)) == NULL || e == s)
+		FAIL("stat: a value expected at \"%.20s\"", s);
+	val->p = s;
+	val->n = (size_t)(e - s);
+	if (e < end && *e == ',')
+		e++;
+	else if (e >= end || *e != close)
+		FAIL("stat: ',' or '%c' expected after \"%.*s\"", close,
+		    (int)val->n, val->p);
+	*cur = e;
+}
+
 /* An object member by member: call with *cur just past '{' or a ','. */
 static bool
 jmember(const char **cur, const char *end, struct span *key,
@@ -141,16 +164,17 @@ jmember(const char **cur, const char *end, struct span *key,
 	key->n = (size_t)(e - s) - 2;
 	if (e >= end || *e != ':')
 		FAIL("stat: ':' expected after \"%.*s\"", (int)key->n, key->p);
-	val->p = e + 1;
-	if ((e = jskip(val->p, end)) == NULL || e == val->p)
-		FAIL("stat: no value for \"%.*s\"", (int)key->n, key->p);
-	val->n = (size_t)(e - val->p);
-	if (e < end && *e == ',')
-		e++;
-	else if (e >= end || *e != '}')
-		FAIL("stat: ',' or '}' expected after \"%.*s\"", (int)key->n,
-		    key->p);
-	*cur = e;
+	jvalue(cur, e + 1, end, '}', val);
+	return true;
+}
+
+/* An array element by element: call with *cur just past '[' or a ','. */
+static bool
+jelem(const char **cur, const char *end, struct span *val)
+{
+	if (*cur >= end || **cur == ']')
+		return false;
+	jvalue(cur, *cur, end, ']', val);
 	return true;
 }
 
@@ -339,27 +363,6 @@ num(struct span v)
 	memcpy(tmp, v.p, v.n);
 	tmp[v.n] = '\0';
 	return strtoull(tmp, NULL, 10);
-}
-
-/* An array element by element: call with *cur just past '[' or a ','. */
-static bool
-jelem(const char **cur, const char *end, struct span *val)
-{
-	const char	*s = *cur, *e;
-
-	if (s >= end || *s == ']')
-		return false;
-	if ((e = jskip(s, end)) == NULL || e == s)
-		FAIL("stat: an array element expected at \"%.20s\"", s);
-	val->p = s;
-	val->n = (size_t)(e - s);
-	if (e < end && *e == ',')
-		e++;
-	else if (e >= end || *e != ']')
-		FAIL("stat: ',' or ']' expected after \"%.*s\"", (int)val->n,
-		    val->p);
-	*cur = e;
-	return true;
 }
 
 /* The rank of the harshest of cap's default and rules in policy o. */

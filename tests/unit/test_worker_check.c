@@ -9,7 +9,7 @@
 
 /* The reply of a check line, which must be ACKed and change nothing. */
 static void
-expect(struct policy *p, const char *line, const char *want)
+reply(struct policy *p, const char *line, const char *want)
 {
 	struct buf	 out = BUF_INIT;
 	struct cmd_result res;
@@ -31,13 +31,36 @@ expect(struct policy *p, const char *line, const char *want)
 	free(after);
 }
 
+/* A line, and the action and rule of its reply, as the reply spells them. */
+struct want {
+	const char	*line;
+	const char	*action;
+	const char	*rule;
+};
+
+static void
+expect(struct policy *p, const struct want *w, size_t n)
+{
+	char	 buf[512];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf),
+		    "{\"err\":0,\"action\":\"%s\",\"rule\":\"%s\"}\n",
+		    w[i].action, w[i].rule);
+		reply(p, w[i].line, buf);
+	}
+}
+
+#define EXPECT(p, ...)	expect(p, (const struct want[]){ __VA_ARGS__ }, \
+	sizeof((const struct want[]){ __VA_ARGS__ }) / sizeof(struct want))
+
 static struct policy *
 with(const char *const *lines)
 {
 	struct policy *p = tw_new();
 
-	for (; *lines != NULL; lines++)
-		tw_ok(p, *lines, PROF);
+	tw_oks(p, PROF, lines);
 	return p;
 }
 
@@ -48,26 +71,20 @@ Test(worker_check, path_rule_default_and_off)
 	struct policy *p = WITH("allow/read+/usr/***", "deny/read+/etc/***",
 	    "allow/read+/etc/hosts");
 
-	expect(p, "check/read:/etc/passwd",
+	/* Once in full, byte for byte, as docs/commands.md 3.10 has it. */
+	reply(p, "check/read:/etc/passwd",
 	    "{\"err\":0,\"action\":\"deny\","
 	    "\"rule\":\"deny/read+/etc/***\"}\n");
-	expect(p, "check/read:/etc/hosts",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/read+/etc/hosts\"}\n");
-	expect(p, "check/read:/usr",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/read+/usr/***\"}\n");
-	expect(p, "check/read:/var/log",
-	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"default/read:deny\"}\n");
-	expect(p, "check/write:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/write:deny\"}\n");
+	EXPECT(p,
+	    { "check/read:/etc/hosts", "allow", "allow/read+/etc/hosts" },
+	    { "check/read:/usr", "allow", "allow/read+/usr/***" },
+	    { "check/read:/var/log", "deny", "default/read:deny" },
+	    { "check/write:/usr/bin/env", "deny", "default/write:deny" });
 	tw_ok(p, "default/write:kill", IPC);
-	expect(p, "check/write:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"kill\","
-	    "\"rule\":\"default/write:kill\"}\n");
+	EXPECT(p, { "check/write:/usr/bin/env", "kill",
+	    "default/write:kill" });
 	tw_ok(p, "sandbox/read:off", IPC);
-	expect(p, "check/read:/etc/passwd",
+	reply(p, "check/read:/etc/passwd",
 	    "{\"err\":0,\"action\":\"allow\",\"rule\":\"sandbox/read:off\"}\n");
 	policy_free(p);
 }
@@ -77,19 +94,15 @@ Test(worker_check, last_added_rule_wins_and_removal_shows)
 	struct policy *p = WITH("allow/exec+/usr/bin/*", "kill/exec+/usr/**",
 	    "warn/exec+/usr/bin/env");
 
-	expect(p, "check/exec:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"warn\","
-	    "\"rule\":\"warn/exec+/usr/bin/env\"}\n");
-	expect(p, "check/exec:/usr/bin/ls",
-	    "{\"err\":0,\"action\":\"kill\",\"rule\":\"kill/exec+/usr/**\"}\n");
+	EXPECT(p,
+	    { "check/exec:/usr/bin/env", "warn", "warn/exec+/usr/bin/env" },
+	    { "check/exec:/usr/bin/ls", "kill", "kill/exec+/usr/**" });
 	tw_ok(p, "kill/exec-/usr/**", IPC);
-	expect(p, "check/exec:/usr/bin/ls",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/exec+/usr/bin/*\"}\n");
+	EXPECT(p, { "check/exec:/usr/bin/ls", "allow",
+	    "allow/exec+/usr/bin/*" });
 	tw_ok(p, "warn/exec^/usr/bin/env", IPC);
-	expect(p, "check/exec:/usr/bin/env",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/exec+/usr/bin/*\"}\n");
+	EXPECT(p, { "check/exec:/usr/bin/env", "allow",
+	    "allow/exec+/usr/bin/*" });
 	policy_free(p);
 }
 
@@ -102,49 +115,31 @@ Test(worker_check, network_categories)
 	    "warn/net/sendfd+/tmp/**", "allow/net/link+route",
 	    "kill/net/link+all");
 
-	expect(p, "check/net/connect:127.0.0.1!80",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/net/connect+127.0.0.1/32!80-80\"}\n");
-	expect(p, "check/net/connect:127.0.0.1!81",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/net/connect:deny\"}\n");
-	expect(p, "check/net/connect:10.9.9.9!2000",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"deny/net/connect+10.0.0.0/8!1024-65535\"}\n");
-	expect(p, "check/net/connect:::1!22",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/net/connect+::1/128!22-22\"}\n");
-	expect(p, "check/net/connect:::2!22",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/net/connect:deny\"}\n");
-	expect(p, "check/net/bind:/run/a.sock",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/net/bind+/run/*.sock\"}\n");
-	expect(p, "check/net/bind:@privconf-1",
-	    "{\"err\":0,\"action\":\"filter\","
-	    "\"rule\":\"filter/net/bind+@privconf*\"}\n");
-	expect(p, "check/net/bind:127.0.0.1!80",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/net/bind:deny\"}\n");
-	expect(p, "check/net/sendfd:/tmp/a/b",
-	    "{\"err\":0,\"action\":\"warn\","
-	    "\"rule\":\"warn/net/sendfd+/tmp/**\"}\n");
-	expect(p, "check/net/sendfd:@x",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/net/sendfd:deny\"}\n");
-	expect(p, "check/net/link:route",
-	    "{\"err\":0,\"action\":\"kill\",\"rule\":\"kill/net/link+all\"}\n");
+	EXPECT(p,
+	    { "check/net/connect:127.0.0.1!80", "allow",
+	      "allow/net/connect+127.0.0.1/32!80-80" },
+	    { "check/net/connect:127.0.0.1!81", "deny",
+	      "default/net/connect:deny" },
+	    { "check/net/connect:10.9.9.9!2000", "deny",
+	      "deny/net/connect+10.0.0.0/8!1024-65535" },
+	    { "check/net/connect:::1!22", "allow",
+	      "allow/net/connect+::1/128!22-22" },
+	    { "check/net/connect:::2!22", "deny", "default/net/connect:deny" },
+	    { "check/net/bind:/run/a.sock", "allow",
+	      "allow/net/bind+/run/*.sock" },
+	    { "check/net/bind:@privconf-1", "filter",
+	      "filter/net/bind+@privconf*" },
+	    { "check/net/bind:127.0.0.1!80", "deny", "default/net/bind:deny" },
+	    { "check/net/sendfd:/tmp/a/b", "warn", "warn/net/sendfd+/tmp/**" },
+	    { "check/net/sendfd:@x", "deny", "default/net/sendfd:deny" },
+	    { "check/net/link:route", "kill", "kill/net/link+all" });
 	tw_ok(p, "kill/net/link-all", IPC);
-	expect(p, "check/net/link:route",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"allow/net/link+route\"}\n");
-	expect(p, "check/net/link:audit",
-	    "{\"err\":0,\"action\":\"deny\","
-	    "\"rule\":\"default/net/link:deny\"}\n");
+	EXPECT(p,
+	    { "check/net/link:route", "allow", "allow/net/link+route" },
+	    { "check/net/link:audit", "deny", "default/net/link:deny" });
 	tw_ok(p, "sandbox/net/connect:off", IPC);
-	expect(p, "check/net/connect:10.9.9.9!2000",
-	    "{\"err\":0,\"action\":\"allow\","
-	    "\"rule\":\"sandbox/net/connect:off\"}\n");
+	EXPECT(p, { "check/net/connect:10.9.9.9!2000", "allow",
+	    "sandbox/net/connect:off" });
 	policy_free(p);
 }
 
@@ -154,7 +149,7 @@ Test(worker_check, rule_is_escaped_as_in_stat)
 	struct policy *p = WITH("deny/read+/q\"uote/\\*/t\tab/caf\xc3\xa9");
 
 	tw_has(p, "\"pat\":\"/q\\\"uote/\\\\*/t\\tab/caf\xc3\xa9\"");
-	expect(p, "check/read:/q\"uote/*/t\tab/caf\xc3\xa9",
+	reply(p, "check/read:/q\"uote/*/t\tab/caf\xc3\xa9",
 	    "{\"err\":0,\"action\":\"deny\","
 	    "\"rule\":\"deny/read+/q\\\"uote/\\\\*/t\\tab/caf\xc3\xa9\"}\n");
 	policy_free(p);
@@ -203,8 +198,7 @@ Test(worker_check, target_at_limit_and_one_past)
 	memset(line + pre + 1, 'a', TARGET_MAX - 2);
 	line[pre + TARGET_MAX - 1] = 'z';
 	line[pre + TARGET_MAX] = '\0';
-	expect(p, line,
-	    "{\"err\":0,\"action\":\"kill\",\"rule\":\"kill/read+/**z\"}\n");
+	EXPECT(p, { line, "kill", "kill/read+/**z" });
 	line[pre + TARGET_MAX - 1] = 'a';
 	line[pre + TARGET_MAX] = 'z';
 	line[pre + TARGET_MAX + 1] = '\0';
@@ -226,9 +220,8 @@ Test(worker_check, allowed_wherever_queries_are)
 
 	for (i = 0; i < sizeof(locks) / sizeof(locks[0]); i++) {
 		p = WITH("deny/read+/etc/***", locks[i]);
-		expect(p, "check/read:/etc/x",
-		    "{\"err\":0,\"action\":\"deny\","
-		    "\"rule\":\"deny/read+/etc/***\"}\n");
+		EXPECT(p, { "check/read:/etc/x", "deny",
+		    "deny/read+/etc/***" });
 		/* Malformed stays EINVAL whatever the lock. */
 		tw_refused(p, "check/read:x", IPC, EINVAL);
 		policy_free(p);

@@ -426,8 +426,13 @@ Test(glob, agrees_with_reference_on_random_inputs)
 Test(glob, agrees_with_reference_on_long_inputs)
 {
 	static const char	 salpha[] = "ab/";
+	/* Tokens that take byte %c (in 11, the byte is the other one). */
+	static const char *const takes[16] = {
+		[8] = "?", [9] = "?", [10] = "[ab]", [11] = "[!%c]",
+		[12] = "\\%c", [13] = "*", [14] = "**", [15] = "*%c",
+	};
 	char			 p[4 * 400 + 8], s[400], c;
-	size_t			 pl, sl, i, n, checked = 0, matched = 0;
+	size_t			 pl, sl, i, n, t, checked = 0, matched = 0;
 	unsigned int		 seed = 777;
 	bool			 want;
 
@@ -438,38 +443,10 @@ Test(glob, agrees_with_reference_on_long_inputs)
 		/* Each path byte becomes a token that takes it, mostly. */
 		for (i = 0, pl = 0; i < sl; i++) {
 			c = s[i];
-			switch (c == '/' ? 0 : rand_r(&seed) % 16) {
-			case 8:
-			case 9:
-				p[pl++] = '?';
-				break;
-			case 10:
-				memcpy(p + pl, "[ab]", 4);
-				pl += 4;
-				break;
-			case 11:
-				memcpy(p + pl, c == 'a' ? "[!b]" : "[!a]", 4);
-				pl += 4;
-				break;
-			case 12:
-				p[pl++] = '\\';
-				p[pl++] = c;
-				break;
-			case 13:
-				p[pl++] = '*';
-				break;
-			case 14:
-				memcpy(p + pl, "**", 2);
-				pl += 2;
-				break;
-			case 15:
-				p[pl++] = '*';
-				p[pl++] = c;
-				break;
-			default:
-				p[pl++] = c;
-				break;
-			}
+			t = c == '/' ? 0 : (size_t)rand_r(&seed) % 16;
+			pl += (size_t)snprintf(p + pl, sizeof(p) - pl,
+			    takes[t] != NULL ? takes[t] : "%c",
+			    t == 11 ? (c == 'a' ? 'b' : 'a') : c);
 		}
 		if (rand_r(&seed) % 3 == 0)
 			p[(size_t)rand_r(&seed) % pl] =

@@ -280,13 +280,9 @@ Test(worker_lock, drop_follows_the_harshest_rule_held)
 {
 	struct policy *p = tw_new();
 
-	tw_ok(p, "kill/read+/k", IPC);
-	tw_ok(p, "kill/read+/k", IPC);
-	tw_ok(p, "exit/read+/e", IPC);
-	tw_ok(p, "exit/read-/e", IPC);
-	tw_ok(p, "kill/read-/k", IPC);
-	tw_ok(p, "default/write:filter", IPC);
-	tw_ok(p, "lock:drop", IPC);
+	TW_OKS(p, IPC, "kill/read+/k", "kill/read+/k", "exit/read+/e",
+	    "exit/read-/e", "kill/read-/k", "default/write:filter",
+	    "lock:drop");
 	/* One kill rule of the two is left: deny is milder. */
 	tw_refused(p, "deny/read+/x", IPC, EPERM);
 	tw_refused(p, "abort/read+/x", IPC, EPERM);

@@ -21,19 +21,10 @@
 
 static uint64_t rng = SEED;
 
-static uint64_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
 static size_t
 pick(size_t n)
 {
-	return (size_t)(rnd() % n);
+	return tw_pick(&rng, n);
 }
 
 #define ONE(set)	(set)[pick(sizeof(set) / sizeof((set)[0]))]

@@ -33,11 +33,8 @@ Test(worker_ruleidx, dash_removes_the_newest_equal_rule_from_the_middle)
 {
 	struct policy *p = tw_new();
 
-	tw_ok(p, "allow/read+/x", IPC);
-	tw_ok(p, "deny/read+/y", IPC);
-	tw_ok(p, "allow/read+/x", IPC);
-	tw_ok(p, "deny/read+/x", IPC);
-	tw_ok(p, "kill/read+/z", IPC);
+	TW_OKS(p, IPC, "allow/read+/x", "deny/read+/y", "allow/read+/x",
+	    "deny/read+/x", "kill/read+/z");
 	/* The second allow /x goes; the deny /x is another rule. */
 	tw_ok(p, "allow/read-/x", IPC);
 	tw_rules(p, "[" R("allow", "/x") "," R("deny", "/y") ","
