@@ -5,7 +5,8 @@
  * Each case is timed RUNS times; the median is printed, as matches per
  * second and as a ratio against memcmp(3) of the same path against a
  * copy of itself, timed in the same run, so that the numbers compare
- * across machines.  Usage: bench_glob [runs]
+ * across machines; then how the cost of a hostile pattern grows with
+ * the lengths of pattern and path.  Usage: bench_glob [runs]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -136,6 +137,59 @@ long_path(size_t n, char last)
 	return p;
 }
 
+/*
+ * The bound of worker/glob.h, measured: a hostile pattern ('/', then
+ * "**?" again and again, each state kept live by its star, then "**q**z":
+ * 'q' never comes) against paths of every byte but NUL, '/' and 'q' that
+ * end in 'z', for three pattern lengths and three path lengths.  Once
+ * the path is longer than the pattern every word is live at every byte:
+ * the cost is linear in words (64 tokens each) times path bytes, plus a
+ * fixed part (a table row for each of the path's distinct bytes), and
+ * the last column falls toward the cost of one word-step.
+ */
+static void
+scaling(int runs)
+{
+	static const size_t plens[] = { 64, 512, PATTERN_MAX };
+	static const size_t tlens[] = { 256, 1024, 4094 };
+	struct glob_info gi;
+	struct bcase	 c;
+	char		 pat[PATTERN_MAX], path[4094], *copy;
+	size_t		 i, j, k, n;
+	double		 g;
+	int		 b = 0;
+
+	printf("\n%-8s %6s %6s %5s %12s %16s\n", "scaling", "patlen", "path",
+	    "words", "ns/match", "ns/(word*byte)");
+	for (i = 0; i < sizeof(plens) / sizeof(plens[0]); i++) {
+		pat[0] = '/';
+		for (n = 1; n + 3 + 6 <= plens[i]; n += 3)
+			memcpy(pat + n, "**?", 3);
+		memcpy(pat + n, "**q**z", 6);
+		n += 6;
+		glob_analyze(pat, n, &gi);
+		for (j = 0; j < sizeof(tlens) / sizeof(tlens[0]); j++) {
+			path[0] = '/';
+			for (k = 1; k + 1 < tlens[j]; k++) {
+				do
+					b = b % 255 + 1;
+				while (b == '/' || b == 'q');
+				path[k] = (char)b;
+			}
+			path[tlens[j] - 1] = 'z';
+			c = (struct bcase){ "scaling", pat, n, path, tlens[j] };
+			copy = xdup(path, tlens[j]);
+			g = median_ns(&c, copy, 0, runs);
+			printf("%-8s %6zu %6zu %5u %12.1f %16.3f %s\n", "", n,
+			    tlens[j], gi.words, g,
+			    g / (double)(gi.words * tlens[j]),
+			    glob_match(pat, n, path, tlens[j]) ? "match" :
+			    "no match");
+			free(copy);
+		}
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -218,5 +272,6 @@ main(int argc, char *argv[])
 	}
 	printf("median of %d runs; x memcmp = glob_match time / memcmp time "
 	    "of the same path\n", runs);
+	scaling(runs);
 	return 0;
 }

@@ -63,6 +63,19 @@
 #define POLICY_IDMAP_MAX	POLICY_RULES_MAX	/* setuid, setgid */
 #define POLICY_PATTERN_BYTES_MAX (32u * 1024 * 1024)	/* all rule patterns together */
 #define NAME_MAX_LEN		64	/* name/host, name/domain */
+/*
+ * A glob of none of worker/glob.h's simple shapes runs an automaton of
+ * one 64-bit word per 64 of its tokens for every byte of the target, and
+ * a decision may have to run every such rule of its category: their
+ * words, summed per category, are capped (ENOMEM past it) so that one
+ * decision stays well under 100 ms at the longest target, whatever the
+ * patterns (docs/design.md, "The rule index").
+ */
+#define POLICY_GLOB_WORDS_MAX	4096
+/* The rule index's memory per rule, beyond the pattern's own bytes. */
+#define POLICY_INDEX_BYTES_PER_RULE 256
+/* A decision's target (check/): a path holds at most this, as a pattern. */
+#define TARGET_MAX		PATTERN_MAX
 
 /* Logging (docs/design.md section 5). */
 #define LOG_LINE_MAX		1024

@@ -11,6 +11,7 @@
 #include "worker/cmdtab.h"
 #include "worker/glob.h"
 #include "worker/parse.h"
+#include "worker/ruleidx.h"
 
 /*
  * A path or UNIX socket glob: absolute, or '@' and a non-empty abstract
@@ -26,28 +27,6 @@ glob_ok(const char *s, size_t len)
 	if (s[0] == '@' && len == 1)
 		return false;
 	return glob_check(s, len) == 0;
-}
-
-/* Which kind of pattern category cat takes for s, or -1: none. */
-static int
-pattern_kind(int cat, const char *s, bool netaddr)
-{
-	uint64_t bit = POLICY_CAT_BIT(cat);
-	const uint64_t sock = POLICY_CAT_BIT(POLICY_CAT_NET_BIND) |
-	    POLICY_CAT_BIT(POLICY_CAT_NET_CONNECT);
-
-	if (bit & POLICY_CATS_PATH)
-		return s[0] == '/' ? POLICY_PAT_PATH : -1;
-	if (bit & (sock | POLICY_CAT_BIT(POLICY_CAT_NET_SENDFD))) {
-		if (s[0] == '/')
-			return POLICY_PAT_PATH;
-		if (s[0] == '@')
-			return POLICY_PAT_ABSTRACT;
-		return (bit & sock) && netaddr ? POLICY_PAT_NET : -1;
-	}
-	if (bit & POLICY_CAT_BIT(POLICY_CAT_NET_LINK))
-		return POLICY_PAT_NETLINK;
-	return -1;	/* special categories take no rules */
 }
 
 int
@@ -77,7 +56,9 @@ cmd_rule_parse(struct cmd *c)
 	}
 	c->nspec = 0;
 	for (i = 0; i < c->ncat; i++) {
-		if ((kind = pattern_kind(c->catv[i], s, is_net)) < 0)
+		/* An address was parsed above when any category takes one. */
+		if ((kind = parse_pat_kind(c->catv[i], s, len)) < 0 ||
+		    (kind == POLICY_PAT_NET && !is_net))
 			return EINVAL;
 		if (kind == POLICY_PAT_NETLINK && !policy_netlink_known(s, len))
 			return EINVAL;
@@ -110,28 +91,40 @@ cmd_rule_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
 	(void)out;
 	switch (c->op) {
 	case '+':
-		if ((err = policy_rules_add(p, c->spec, c->nspec)) != 0)
+		if ((err = ruleidx_add(p->rules, c->spec, c->nspec)) != 0)
 			return err;
 		res->changed = c->nspec > 0;
 		return 0;
 	case '-':
-		res->changed = policy_rules_remove_last(p, c->spec,
+		res->changed = ruleidx_remove_last(p->rules, c->spec,
 		    c->nspec) > 0;
 		return 0;
 	case '^':
-		res->changed = policy_rules_remove_all(p, c->spec,
+		res->changed = ruleidx_remove_all(p->rules, c->spec,
 		    c->nspec) > 0;
 		return 0;
 	}
 	return EINVAL;
 }
 
-/* lock:drop: add only what denies, remove only what allows. */
+/*
+ * lock:drop (docs/commands.md 3.8): add a rule only when its action is at
+ * least as harsh as the category's default and as every rule the
+ * category holds, for each category named; remove only allow and warn.
+ */
 bool
 cmd_rule_drop_ok(const struct policy *p, const struct cmd *c)
 {
-	(void)p;
-	if (c->op == '+')
-		return c->val > POLICY_ACT_WARN;
-	return c->val <= POLICY_ACT_WARN;
+	size_t	 i;
+	int	 cat;
+
+	if (c->op != '+')
+		return c->val <= POLICY_ACT_WARN;
+	for (i = 0; i < c->ncat; i++) {
+		cat = c->catv[i];
+		if (c->val < p->def[cat] ||
+		    c->val < ruleidx_max_act(p->rules, cat))
+			return false;
+	}
+	return true;
 }

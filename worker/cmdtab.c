@@ -21,6 +21,9 @@ static const struct cmd_row cmdtab[] = {
 	  cmd_none_parse, cmd_stat_apply, NULL, NULL },
 	{ "stats", CMD_OP_NONE, 0, 0, CMD_NO_FIELD,
 	  cmd_none_parse, cmd_stats_apply, NULL, NULL },
+	/* 3.10: a query, so no lock state but on refuses it. */
+	{ "check/", CMD_OP_SET, CMD_F_PREFIX, 0, CMD_NO_FIELD,
+	  cmd_check_parse, cmd_check_apply, NULL, NULL },
 	{ "reset", CMD_OP_NONE, CMD_F_MUTATES, 0, CMD_NO_FIELD,
 	  cmd_none_parse, cmd_reset_apply, NULL, NULL },
 	{ "lock", CMD_OP_SET, CMD_F_MUTATES, 0, CMD_NO_FIELD,

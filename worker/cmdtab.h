@@ -18,6 +18,7 @@
 
 #include "common/buf.h"
 #include "worker/cmd.h"
+#include "worker/decide.h"
 #include "worker/policy-ops.h"
 
 /* The operator bytes a row accepts. */
@@ -55,6 +56,7 @@ struct cmd {
 	uint64_t	 num;		/* size, count, request, id, umask */
 	uint32_t	 src;		/* setuid/setgid */
 	uint32_t	 dst;
+	struct decide_target target;	/* check/ */
 	size_t		 nspec;		/* rules, in expansion order */
 	struct policy_rulespec spec[POLICY_EXPAND_MAX];
 	/* The canonical text of each CIDR of a network pattern. */
@@ -103,6 +105,8 @@ int	cmd_permit(const struct policy *, const struct cmd *,
 /* One parser and one handler per family, in the files named. */
 cmd_parse_fn	cmd_none_parse;				/* cmd_show.c */
 cmd_apply_fn	cmd_stat_apply, cmd_stats_apply;
+cmd_parse_fn	cmd_check_parse;			/* cmd_check.c */
+cmd_apply_fn	cmd_check_apply;
 cmd_parse_fn	cmd_lock_parse;				/* cmd_lock.c */
 cmd_apply_fn	cmd_lock_apply, cmd_reset_apply;
 cmd_pred_fn	cmd_lock_drop_ok, cmd_lock_read_ok;

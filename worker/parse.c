@@ -1,4 +1,4 @@
-/* Category lists, numbers, sizes and ids of the command language. */
+/* Category lists, numbers, sizes, ids and pattern kinds of commands. */
 #include <errno.h>
 #include <string.h>
 
@@ -102,4 +102,25 @@ parse_id(const char *s, size_t len, uint32_t *v)
 		return EINVAL;
 	*v = (uint32_t)n;
 	return 0;
+}
+
+int
+parse_pat_kind(int cat, const char *s, size_t len)
+{
+	const uint64_t	 addr = POLICY_CAT_BIT(POLICY_CAT_NET_BIND) |
+			    POLICY_CAT_BIT(POLICY_CAT_NET_CONNECT);
+	const uint64_t	 sock = addr | POLICY_CAT_BIT(POLICY_CAT_NET_SENDFD);
+	uint64_t	 bit = POLICY_CAT_BIT(cat);
+	char		 first = len > 0 ? s[0] : '\0';
+
+	if (bit & POLICY_CATS_PATH)
+		return first == '/' ? POLICY_PAT_PATH : -1;
+	if (bit & sock) {
+		if (first == '/')
+			return POLICY_PAT_PATH;
+		if (first == '@')
+			return POLICY_PAT_ABSTRACT;
+		return (bit & addr) ? POLICY_PAT_NET : -1;
+	}
+	return cat == POLICY_CAT_NET_LINK ? POLICY_PAT_NETLINK : -1;
 }

@@ -1,7 +1,8 @@
 /*
  * The lexical pieces shared by the command parsers: category lists,
- * numbers, sizes and ids.  Every function reads exactly s[0..len), needs
- * no NUL, and returns 0 or EINVAL without writing its output on failure.
+ * numbers, sizes, ids and pattern kinds.  Every function reads exactly
+ * s[0..len), needs no NUL, and returns 0 or EINVAL without writing its
+ * output on failure.
  */
 #ifndef PRIVCONF_PARSE_H
 #define PRIVCONF_PARSE_H
@@ -24,5 +25,12 @@ int	parse_u64(const char *s, size_t len, uint64_t *v);
 int	parse_size(const char *s, size_t len, uint64_t *v);
 /* A uid or gid: decimal, 0 to POLICY_ID_MAX. */
 int	parse_id(const char *s, size_t len, uint32_t *v);
+/*
+ * The kind of pattern (enum policy_pat) category cat takes for s, by its
+ * first byte (docs/commands.md 3.3): a rule's pattern and a decision's
+ * target (3.10) alike.  -1: none (a special category, or a path
+ * category and no '/').  Whether s is well-formed is the caller's part.
+ */
+int	parse_pat_kind(int cat, const char *s, size_t len);
 
 #endif

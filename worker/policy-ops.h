@@ -1,6 +1,6 @@
 /*
  * What the rest of worker/ does to a struct policy beyond the lead's
- * worker/policy.h: reset, rule storage and the names of everything.
+ * worker/policy.h: reset, the lists and the names of everything.
  */
 #ifndef PRIVCONF_POLICY_OPS_H
 #define PRIVCONF_POLICY_OPS_H
@@ -26,16 +26,7 @@ struct policy_rulespec {
 
 /* policy.c: state.  docs/commands.md 3.9; true when anything changed. */
 bool	policy_reset(struct policy *);
-/* Append all n rules or none: 0, ENOMEM past POLICY_RULES_MAX or OOM. */
-int	policy_rules_add(struct policy *, const struct policy_rulespec *,
-	    size_t n);
-/* Remove the last-added rule equal to each spec in turn; count removed. */
-size_t	policy_rules_remove_last(struct policy *,
-	    const struct policy_rulespec *, size_t n);
-/* Remove every rule equal to any spec; count removed. */
-size_t	policy_rules_remove_all(struct policy *,
-	    const struct policy_rulespec *, size_t n);
-/* The same three for ioctl lists and uid/gid transitions. */
+/* Add and remove on ioctl lists and uid/gid transitions. */
 int	policy_u32_add(struct policy_u32list *, uint32_t, size_t max);
 bool	policy_u32_remove(struct policy_u32list *, uint32_t, bool every);
 int	policy_idmap_add(struct policy_idmap *, uint32_t src, uint32_t dst);

@@ -136,6 +136,8 @@ enum policy_trace {
 #define POLICY_TRACE_STARTUP	(POLICY_TRACE_ALL & \
 	~(POLICY_TRACE_BIT(POLICY_TRACE_ALLOW_SAFE_SETUID) - 1))
 
+struct ruleidx;
+
 /* Rules one command may add: a category list times an alias's CIDRs. */
 #define POLICY_EXPAND_MAX	(POLICY_CAT_COUNT * NETADDR_EXPAND_MAX)
 #define POLICY_UMASK_UNSET	(-1)
@@ -160,15 +162,6 @@ enum policy_pat {
 	POLICY_PAT_ABSTRACT,	/* "@" and an abstract socket name glob */
 	POLICY_PAT_NET,		/* ADDR/PREFIX!LO-HI, in net */
 	POLICY_PAT_NETLINK,	/* a netlink family name or "all" */
-};
-
-struct policy_rule {
-	char		*pat;		/* canonical pattern, NUL-terminated */
-	uint32_t	 patlen;
-	uint8_t		 act;		/* enum policy_act */
-	uint8_t		 cat;		/* enum policy_cat */
-	uint8_t		 kind;		/* enum policy_pat */
-	struct netaddr	 net;		/* POLICY_PAT_NET only */
 };
 
 struct policy_u32list {
@@ -199,10 +192,7 @@ struct policy {
 	uint64_t	 on;			/* categories switched on */
 	uint8_t		 def[POLICY_CAT_COUNT];	/* default actions */
 
-	struct policy_rule *rules;		/* in insertion order */
-	size_t		 nrules;
-	size_t		 caprules;
-	size_t		 patbytes;		/* sum of patlen */
+	struct ruleidx	*rules;			/* worker/ruleidx.h */
 
 	struct policy_u32list ioctl_allow;
 	struct policy_u32list ioctl_deny;

@@ -1,8 +1,8 @@
 /*
- * The policy's state: its initial state, reset, and the storage of rules
- * and lists.  Every change that can fail (allocation, a limit) is checked
- * before the first byte of the policy moves, so a refused command leaves
- * the policy exactly as it was.
+ * The policy's state: its initial state, reset, and the storage of its
+ * lists (the rules have their own: worker/ruleidx.c).  Every change that
+ * can fail (allocation, a limit) is checked before the first byte of the
+ * policy moves, so a refused command leaves the policy exactly as it was.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "common/utf8.h"
 #include "worker/policy-ops.h"
 #include "worker/policy.h"
+#include "worker/ruleidx.h"
 
 /*
  * docs/commands.md section 2.  The lock state is not in that list: privconf
@@ -40,20 +41,11 @@ policy_new(void)
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return NULL;
 	policy_init(p);
+	if ((p->rules = ruleidx_new()) == NULL) {
+		free(p);
+		return NULL;
+	}
 	return p;
-}
-
-static void
-rules_free(struct policy *p)
-{
-	size_t	 i;
-
-	for (i = 0; i < p->nrules; i++)
-		free(p->rules[i].pat);
-	free(p->rules);
-	p->rules = NULL;
-	p->nrules = p->caprules = 0;
-	p->patbytes = 0;
 }
 
 static void
@@ -69,7 +61,7 @@ policy_free(struct policy *p)
 {
 	if (p == NULL)
 		return;
-	rules_free(p);
+	ruleidx_free(p->rules);
 	free(p->ioctl_allow.v);
 	free(p->ioctl_deny.v);
 	free(p->setuid.v);
@@ -84,7 +76,7 @@ policy_free(struct policy *p)
 /*
  * docs/commands.md 3.9: back to section 2, but the lock state and every
  * startup-only setting stay.  The lists are emptied, not freed, except the
- * rules, whose patterns are owned one by one.
+ * rules, whose index gives its memory back.
  */
 bool
 policy_reset(struct policy *p)
@@ -97,7 +89,7 @@ policy_reset(struct policy *p)
 	on = (POLICY_CATS_PATH | POLICY_CATS_NET) |
 	    (p->on & POLICY_CATS_STARTUP);
 	trace = p->trace & POLICY_TRACE_STARTUP;
-	if (p->on != on || p->trace != trace || p->nrules != 0 ||
+	if (p->on != on || p->trace != trace || ruleidx_count(p->rules) != 0 ||
 	    p->ioctl_allow.n != 0 || p->ioctl_deny.n != 0 ||
 	    p->mem_max != 0 || p->mem_vm_max != 0 || p->pid_max != 0 ||
 	    p->force_umask != POLICY_UMASK_UNSET)
@@ -109,7 +101,7 @@ policy_reset(struct policy *p)
 	}
 	p->on = on;
 	p->trace = trace;
-	rules_free(p);
+	ruleidx_clear(p->rules);
 	p->ioctl_allow.n = 0;
 	p->ioctl_deny.n = 0;
 	p->mem_max = p->mem_vm_max = p->pid_max = 0;
@@ -177,16 +169,6 @@ policy_set_ipc(struct policy *p, const char *addr, int64_t uid, int64_t gid)
 	return 0;
 }
 
-/* Rules. */
-
-/* Equal rules: action, category, canonical pattern (docs/commands.md 3.3). */
-static bool
-rule_eq(const struct policy_rule *r, const struct policy_rulespec *s)
-{
-	return r->act == s->act && r->cat == s->cat && r->patlen == s->patlen &&
-	    memcmp(r->pat, s->pat, s->patlen) == 0;
-}
-
 /*
  * Room for n more elements of size sz in *pp, never past max elements.
  * Growth only: the caller's contents are unchanged on failure.
@@ -211,102 +193,6 @@ grow(void **pp, size_t *cap, size_t have, size_t n, size_t max, size_t sz)
 	*pp = np;
 	*cap = ncap;
 	return 0;
-}
-
-int
-policy_rules_add(struct policy *p, const struct policy_rulespec *s, size_t n)
-{
-	char	*pats[POLICY_EXPAND_MAX];
-	void	*v = p->rules;
-	size_t	 i, bytes = 0;
-	int	 err;
-
-	if (n > POLICY_EXPAND_MAX)
-		return EINVAL;
-	for (i = 0; i < n; i++) {
-		if (s[i].patlen > PATTERN_MAX)
-			return EINVAL;
-		bytes += s[i].patlen;
-	}
-	if (bytes > POLICY_PATTERN_BYTES_MAX - p->patbytes)
-		return ENOMEM;
-	if ((err = grow(&v, &p->caprules, p->nrules, n, POLICY_RULES_MAX,
-	    sizeof(*p->rules))) != 0)
-		return err;
-	p->rules = v;
-	for (i = 0; i < n; i++) {
-		if ((pats[i] = malloc(s[i].patlen + 1)) == NULL) {
-			while (i-- > 0)
-				free(pats[i]);
-			return ENOMEM;
-		}
-		memcpy(pats[i], s[i].pat, s[i].patlen);
-		pats[i][s[i].patlen] = '\0';
-	}
-	/* Nothing can fail from here on. */
-	for (i = 0; i < n; i++) {
-		p->rules[p->nrules++] = (struct policy_rule){
-			.pat = pats[i],
-			.patlen = (uint32_t)s[i].patlen,
-			.act = s[i].act,
-			.cat = s[i].cat,
-			.kind = s[i].kind,
-			.net = s[i].net,
-		};
-	}
-	p->patbytes += bytes;
-	return 0;
-}
-
-static void
-rule_drop(struct policy *p, size_t i)
-{
-	p->patbytes -= p->rules[i].patlen;
-	free(p->rules[i].pat);
-	memmove(&p->rules[i], &p->rules[i + 1],
-	    (p->nrules - i - 1) * sizeof(*p->rules));
-	p->nrules--;
-}
-
-size_t
-policy_rules_remove_last(struct policy *p, const struct policy_rulespec *s,
-    size_t n)
-{
-	size_t	 i, j, removed = 0;
-
-	for (j = 0; j < n; j++) {
-		for (i = p->nrules; i-- > 0; ) {
-			if (rule_eq(&p->rules[i], &s[j])) {
-				rule_drop(p, i);
-				removed++;
-				break;
-			}
-		}
-	}
-	return removed;
-}
-
-size_t
-policy_rules_remove_all(struct policy *p, const struct policy_rulespec *s,
-    size_t n)
-{
-	size_t	 i, j, keep = 0, removed = 0;
-	bool	 hit;
-
-	/* One pass that keeps the survivors in order. */
-	for (i = 0; i < p->nrules; i++) {
-		hit = false;
-		for (j = 0; j < n && !hit; j++)
-			hit = rule_eq(&p->rules[i], &s[j]);
-		if (hit) {
-			p->patbytes -= p->rules[i].patlen;
-			free(p->rules[i].pat);
-			removed++;
-		} else
-			p->rules[keep++] = p->rules[i];
-	}
-	p->nrules = keep;
-	return removed;
 }
 
 /* ioctl lists. */

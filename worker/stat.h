@@ -13,5 +13,11 @@ struct policy;
 
 int	stat_json(const struct policy *, struct buf *out);
 int	stats_text(const struct policy *, struct buf *out);
+/*
+ * s[0..len) as stat writes a string, without its quotes: '"', '\\' and
+ * control bytes escaped, other bytes as they are (UTF-8 was checked on
+ * the way in).  0, or -1 when out of memory, out then holding part of it.
+ */
+int	stat_json_escape(struct buf *out, const char *s, size_t len);
 
 #endif

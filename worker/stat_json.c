@@ -24,6 +24,7 @@
 
 #include "common/limits.h"
 #include "worker/policy-ops.h"
+#include "worker/ruleidx.h"
 #include "worker/stat.h"
 
 /* Appends never stop half-way silently: the first failure is kept. */
@@ -56,21 +57,21 @@ put_u64(struct out *o, uint64_t v)
 	put(o, num, (size_t)n);
 }
 
-static void
-put_str(struct out *o, const char *s, size_t len)
+int
+stat_json_escape(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	char	 esc[6];
 	size_t	 i, run = 0;
 	uint8_t	 c;
 
-	put(o, "\"", 1);
 	for (i = 0; i < len; i++) {
 		c = (uint8_t)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		/* Copy the plain run before this byte in one append. */
-		put(o, s + run, i - run);
+		if (buf_append(b, s + run, i - run) == -1)
+			return -1;
 		run = i + 1;
 		esc[0] = '\\';
 		switch (c) {
@@ -97,12 +98,22 @@ put_str(struct out *o, const char *s, size_t len)
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 0xf];
-			put(o, esc, 6);
+			if (buf_append(b, esc, 6) == -1)
+				return -1;
 			continue;
 		}
-		put(o, esc, 2);
+		if (buf_append(b, esc, 2) == -1)
+			return -1;
 	}
-	put(o, s + run, len - run);
+	return buf_append(b, s + run, len - run);
+}
+
+static void
+put_str(struct out *o, const char *s, size_t len)
+{
+	put(o, "\"", 1);
+	if (o->err == 0 && stat_json_escape(o->b, s, len) == -1)
+		o->err = ENOMEM;
 	put(o, "\"", 1);
 }
 
@@ -167,17 +178,17 @@ static void
 put_rules(struct out *o, const struct policy *p)
 {
 	const struct policy_rule *r;
-	size_t	 i;
 
 	put(o, "[", 1);
-	for (i = 0; i < p->nrules && !too_big(o); i++) {
-		r = &p->rules[i];
-		puts_(o, i > 0 ? ",{\"act\":\"" : "{\"act\":\"");
-		puts_(o, policy_act_name(r->act));
+	for (r = ruleidx_first(p->rules); r != NULL && !too_big(o);
+	    r = ruleidx_next(p->rules, r)) {
+		puts_(o, r != ruleidx_first(p->rules) ? ",{\"act\":\"" :
+		    "{\"act\":\"");
+		puts_(o, policy_act_name(r->grp->act));
 		puts_(o, "\",\"cap\":\"");
-		puts_(o, policy_cat_name(r->cat));
+		puts_(o, policy_cat_name(r->grp->cat));
 		puts_(o, "\",\"pat\":");
-		put_str(o, r->pat, r->patlen);
+		put_str(o, r->grp->pat, r->grp->patlen);
 		put(o, "}", 1);
 	}
 	put(o, "]", 1);

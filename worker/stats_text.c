@@ -13,6 +13,7 @@
 
 #include "common/limits.h"
 #include "worker/policy-ops.h"
+#include "worker/ruleidx.h"
 #include "worker/stat.h"
 
 static int
@@ -97,20 +98,21 @@ static int
 put_rules(struct buf *b, const struct policy *p, size_t start)
 {
 	const struct policy_rule *r;
-	size_t	 i, n = 0;
+	size_t	 n = 0;
 
 	if (buf_printf(b, "rules: %zu, the first that matches decides\n",
-	    p->nrules) == -1)
+	    ruleidx_count(p->rules)) == -1)
 		return -1;
-	for (i = p->nrules; i-- > 0; ) {
+	for (r = ruleidx_last(p->rules); r != NULL;
+	    r = ruleidx_prev(p->rules, r)) {
 		if (b->len - start > WIRE_REPLY_TOTAL_MAX) {
 			errno = E2BIG;
 			return -1;
 		}
-		r = &p->rules[i];
 		if (buf_printf(b, "rule %zu: %s/%s+", ++n,
-		    policy_act_name(r->act), policy_cat_name(r->cat)) == -1 ||
-		    put_esc(b, r->pat, r->patlen) == -1 ||
+		    policy_act_name(r->grp->act),
+		    policy_cat_name(r->grp->cat)) == -1 ||
+		    put_esc(b, r->grp->pat, r->grp->patlen) == -1 ||
 		    buf_appendstr(b, "\n") == -1)
 			return -1;
 	}

@@ -2,7 +2,8 @@
 # Build the libFuzzer targets of tests/fuzz/ into build/fuzz/ with clang,
 # and nothing else: the Makefile's outputs are left alone.
 #
-#   tests/fuzz/build.sh          build fuzz_wire, fuzz_cmd, fuzz_conn
+#   tests/fuzz/build.sh          build fuzz_wire, fuzz_cmd, fuzz_decide,
+#                                fuzz_conn
 #   tests/fuzz/build.sh smoke    build, then run each over its seed corpus
 #                                and 20000 inputs from a fixed seed; exit 1
 #                                on any crash, leak or failed check
@@ -50,15 +51,20 @@ build wire $WIRE_SRC & pw=$!
 build cmd $CMD_SRC & pc=$!
 # shellcheck disable=SC2086
 build conn $CONN_SRC & pn=$!
+# The decision against its oracle: the policy's sources, like fuzz_cmd.
+# shellcheck disable=SC2086
+build decide $CMD_SRC & pd=$!
 fail=0
 wait $pw || fail=1
 wait $pc || fail=1
 wait $pn || fail=1
+wait $pd || fail=1
 if [ $fail -ne 0 ]; then
 	echo "fuzz: build failed" >&2
 	exit 1
 fi
-echo "fuzz: built $OUT/fuzz_wire $OUT/fuzz_cmd $OUT/fuzz_conn"
+echo "fuzz: built $OUT/fuzz_wire $OUT/fuzz_cmd $OUT/fuzz_decide" \
+    "$OUT/fuzz_conn"
 
 [ "${1:-}" = smoke ] || exit 0
 
@@ -92,16 +98,19 @@ report() {
 	return 1
 }
 
-# Two cores: fuzz_conn, the slowest, beside the two others in turn.
+# Two cores: fuzz_conn, the slowest, beside the three others in turn.
 smoke conn 4200 -dict=tests/fuzz/conn.dict & pn=$!
 sw=0
 smoke wire 70000 || sw=$?
 sc=0
 smoke cmd 4200 -dict=tests/fuzz/cmd.dict || sc=$?
+sd=0
+smoke decide 2048 -dict=tests/fuzz/decide.dict || sd=$?
 sn=0
 wait $pn || sn=$?
 fail=0
 report wire $sw || fail=1
 report cmd $sc || fail=1
+report decide $sd || fail=1
 report conn $sn || fail=1
 exit $fail

@@ -15,8 +15,10 @@
  *    one of docs/protocol.md 5's table, and it produced no output;
  *  - res.changed is true exactly when stat changed (the journal records
  *    a line when, and only when, it changed the policy: docs/design.md 6);
- *  - only "stat" and "stats" produce output, they always do while the
- *    policy is not locked, and stat's output is the policy as it stands;
+ *  - only "stat", "stats" and check/ produce output, stat and stats
+ *    always do while the policy is not locked, stat's output is the
+ *    policy as it stands, and check's is one line of docs/commands.md
+ *    3.10 that changes nothing;
  *  - over IPC, no startup-only setting changed (docs/commands.md 5);
  *  - over IPC under lock:read only the lock moved, and under lock:drop
  *    only in the stricter directions of docs/commands.md 3.8;
@@ -124,6 +126,29 @@ jskip(const char *s, const char *end)
 	return NULL;
 }
 
+/*
+ * The value at s, then past the ',' after it, or up to the byte that
+ * closes its container: the end of an object member and of an array
+ * element alike.
+ */
+static void
+jvalue(const char **cur, const char *s, const char *end, char close,
+    struct span *val)
+{
+	const char	*e;
+
+	if ((e = jskip(s, end)) == NULL || e == s)
+		FAIL("stat: a value expected at \"%.20s\"", s);
+	val->p = s;
+	val->n = (size_t)(e - s);
+	if (e < end && *e == ',')
+		e++;
+	else if (e >= end || *e != close)
+		FAIL("stat: ',' or '%c' expected after \"%.*s\"", close,
+		    (int)val->n, val->p);
+	*cur = e;
+}
+
 /* An object member by member: call with *cur just past '{' or a ','. */
 static bool
 jmember(const char **cur, const char *end, struct span *key,
@@ -139,16 +164,17 @@ jmember(const char **cur, const char *end, struct span *key,
 	key->n = (size_t)(e - s) - 2;
 	if (e >= end || *e != ':')
 		FAIL("stat: ':' expected after \"%.*s\"", (int)key->n, key->p);
-	val->p = e + 1;
-	if ((e = jskip(val->p, end)) == NULL || e == val->p)
-		FAIL("stat: no value for \"%.*s\"", (int)key->n, key->p);
-	val->n = (size_t)(e - val->p);
-	if (e < end && *e == ',')
-		e++;
-	else if (e >= end || *e != '}')
-		FAIL("stat: ',' or '}' expected after \"%.*s\"", (int)key->n,
-		    key->p);
-	*cur = e;
+	jvalue(cur, e + 1, end, '}', val);
+	return true;
+}
+
+/* An array element by element: call with *cur just past '[' or a ','. */
+static bool
+jelem(const char **cur, const char *end, struct span *val)
+{
+	if (*cur >= end || **cur == ']')
+		return false;
+	jvalue(cur, *cur, end, ']', val);
 	return true;
 }
 
@@ -339,24 +365,77 @@ num(struct span v)
 	return strtoull(tmp, NULL, 10);
 }
 
-/* Rules in the rules array whose action is, or is not, allow or warn. */
-static void
-count_rules(struct span rules, size_t *mild, size_t *harsh)
+/* The rank of the harshest of cap's default and rules in policy o. */
+static size_t
+harshest(struct span o, struct span cap)
 {
-	static const char act[] = "{\"act\":\"";
-	const char	*s = rules.p, *end = rules.p + rules.n;
+	struct span	 k, v, r;
+	const char	*cur = jget(o, "default").p + 1;
+	size_t		 h = 0, a;
 
-	/* A '"' inside a pattern is escaped: act can only start a rule. */
-	*mild = *harsh = 0;
-	while ((s = memmem(s, (size_t)(end - s), act, sizeof(act) - 1)) !=
-	    NULL) {
-		s += sizeof(act) - 1;
-		if (((size_t)(end - s) >= 6 && memcmp(s, "allow\"", 6) == 0) ||
-		    ((size_t)(end - s) >= 5 && memcmp(s, "warn\"", 5) == 0))
-			(*mild)++;
-		else
-			(*harsh)++;
+	/* cap is quoted, the keys of "default" are not. */
+	while (jmember(&cur, jget(o, "default").p + jget(o, "default").n, &k,
+	    &v))
+		if (k.n + 2 == cap.n && memcmp(k.p, cap.p + 1, k.n) == 0)
+			h = rank(v, actions, NELEM(actions));
+	cur = jget(o, "rules").p + 1;
+	while (jelem(&cur, jget(o, "rules").p + jget(o, "rules").n, &r)) {
+		a = rank(jget(r, "act"), actions, NELEM(actions));
+		if (span_eq(jget(r, "cap"), cap) && a > h)
+			h = a;
 	}
+	return h;
+}
+
+/*
+ * lock:drop and rules (docs/commands.md 3.8): a line that adds only
+ * appends, each rule at least as harsh as its category's default and
+ * every rule that category held before; a line that removes takes allow
+ * and warn rules only.
+ */
+static void
+check_drop_rules(struct span b, struct span a, const uint8_t *line,
+    size_t len)
+{
+	struct span	 br = jget(b, "rules"), ar = jget(a, "rules"), x, y;
+	const char	*bc = br.p + 1, *ac = ar.p + 1;
+	size_t		 act;
+	bool		 more;
+
+	while ((more = jelem(&bc, br.p + br.n, &x))) {
+		if (!jelem(&ac, ar.p + ar.n, &y))
+			break;
+		if (!span_eq(x, y))
+			break;
+	}
+	if (!more) {
+		/* Before is a prefix of after: what follows was added. */
+		while (jelem(&ac, ar.p + ar.n, &y)) {
+			act = rank(jget(y, "act"), actions, NELEM(actions));
+			if (act < harshest(b, jget(y, "cap")))
+				FAIL("\"%.*s\": lock:drop added %.*s, milder "
+				    "than its category", LINE_FMT(line, len),
+				    (int)y.n, y.p);
+		}
+		return;
+	}
+	/* Removed: every rule of before not in after is allow or warn. */
+	bc = br.p + 1;
+	ac = ar.p + 1;
+	more = jelem(&ac, ar.p + ar.n, &y);
+	while (jelem(&bc, br.p + br.n, &x)) {
+		if (more && span_eq(x, y)) {
+			more = jelem(&ac, ar.p + ar.n, &y);
+			continue;
+		}
+		/* actions[0] is allow, actions[1] warn. */
+		if (rank(jget(x, "act"), actions, NELEM(actions)) > 1)
+			FAIL("\"%.*s\": lock:drop removed %.*s",
+			    LINE_FMT(line, len), (int)x.n, x.p);
+	}
+	if (more)
+		FAIL("\"%.*s\": lock:drop both added and removed rules",
+		    LINE_FMT(line, len));
 }
 
 /* The elements of a JSON array of numbers. */
@@ -387,7 +466,7 @@ check_drop(const struct buf *before, const struct buf *after,
 	static const char *const limits[] = {
 		"mem_max", "mem_vm_max", "pid_max",
 	};
-	size_t		 i, bm, bh, am, ah;
+	size_t		 i;
 	uint64_t	 ol, nl;
 
 	expect_merge(after, before, after, PICK_DROP,
@@ -422,12 +501,7 @@ check_drop(const struct buf *before, const struct buf *after,
 			    LINE_FMT(line, len), limits[i],
 			    (unsigned long long)ol, (unsigned long long)nl);
 	}
-	count_rules(jget(b, "rules"), &bm, &bh);
-	count_rules(jget(a, "rules"), &am, &ah);
-	if (am > bm || ah < bh)
-		FAIL("\"%.*s\": lock:drop added an allow/warn rule or removed "
-		    "another (%zu/%zu -> %zu/%zu)", LINE_FMT(line, len), bm, bh,
-		    am, ah);
+	check_drop_rules(b, a, line, len);
 	if (count_elems(jget(jget(a, "ioctl"), "allow")) >
 	    count_elems(jget(jget(b, "ioctl"), "allow")) ||
 	    count_elems(jget(jget(a, "ioctl"), "deny")) <
@@ -487,6 +561,21 @@ comment(const uint8_t *line, size_t len)
 	return true;
 }
 
+/* A check line, and one reply line of docs/commands.md 3.10. */
+static bool
+check_reply(const uint8_t *line, size_t len, const struct buf *out)
+{
+	static const char head[] = "{\"err\":0,\"action\":\"";
+	static const char tail[] = "\"}\n";
+
+	return len > 6 && memcmp(line, "check/", 6) == 0 &&
+	    out->len > sizeof(head) + sizeof(tail) &&
+	    memcmp(out->data, head, sizeof(head) - 1) == 0 &&
+	    memcmp(out->data + out->len - sizeof(tail) + 1, tail,
+	    sizeof(tail) - 1) == 0 &&
+	    memchr(out->data, '\n', out->len) == out->data + out->len - 1;
+}
+
 struct state {
 	struct policy	*p;
 	bool		 bound;
@@ -523,8 +612,11 @@ run_line(struct state *st, const uint8_t *line, size_t len,
 		FAIL("\"%.*s\": %zu bytes of output without res.output",
 		    LINE_FMT(line, len), st->out.len);
 	if (res.output && !line_is(line, len, "stat") &&
-	    !line_is(line, len, "stats"))
-		FAIL("\"%.*s\": output from a line that is not stat or stats",
+	    !line_is(line, len, "stats") && !check_reply(line, len, &st->out))
+		FAIL("\"%.*s\": output from a line that is not stat, stats "
+		    "or check", LINE_FMT(line, len));
+	if (res.output && res.changed)
+		FAIL("\"%.*s\": a query changed the policy",
 		    LINE_FMT(line, len));
 	if (res.locked && !line_is(line, len, "lock:on"))
 		FAIL("\"%.*s\": locked by a line that is not lock:on",

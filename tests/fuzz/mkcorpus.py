@@ -104,6 +104,43 @@ write("cmd", "net", b"\x55" + b"\n".join([
     b"allow/net/connect-local!0-65535", b"allow/net/connect^loopback6!1",
     b"filter/read,write+/a/\\*b", b"exit/net/link+all"]))
 
+write("cmd", "check", b"\xff" + b"\n".join([
+    b"deny/read+/etc/***", b"check/read:/etc/passwd", b"check/read:/usr",
+    b"allow/net/connect+loopback!80", b"check/net/connect:127.0.0.1!80",
+    b"check/net/link:route", b"check/read,write:/x", b"lock:read",
+    b"check/read:/etc", b"sandbox/read:off"]))
+
+# ---- fuzz_decide: lines over IPC; check/ lines are decisions. ----
+
+write("decide", "paths", b"\n".join([
+    b"allow/read+/usr/***", b"deny/read+/usr/lib/*.so",
+    b"kill/read+/usr/**/x*y", b"warn/read+/etc/passwd", b"exit/read+//***",
+    b"filter/read,write+/[a-c]?/**", b"check/read:/usr",
+    b"check/read:/usr/lib/libc.so", b"check/read:/usr/a/b/xzy",
+    b"check/read:/etc/passwd", b"check/read:/", b"check/write:/b1/c",
+    b"deny/read-/usr/lib/*.so", b"check/read:/usr/lib/libc.so",
+    b"allow/read^/usr/***", b"check/read:/usr/lib/libc.so"]))
+write("decide", "sockets", b"\n".join([
+    b"allow/net/bind+@privconf*", b"deny/net/bind+/run/*.sock",
+    b"warn/net/sendfd+/tmp/**", b"check/net/bind:@privconf-1",
+    b"check/net/bind:/run/a.sock", b"check/net/sendfd:/tmp/a/b",
+    b"check/net/sendfd:@x", b"sandbox/net/bind:off",
+    b"check/net/bind:@privconf-1"]))
+write("decide", "net", b"\n".join([
+    b"allow/net/connect+local!0-65535", b"deny/net/connect+10.1.0.0/16!80",
+    b"kill/net/bind,net/connect+::1!22", b"allow/net/link+route",
+    b"exit/net/link+all", b"check/net/connect:10.1.2.3!80",
+    b"check/net/connect:10.2.2.3!80", b"check/net/connect:::1!22",
+    b"check/net/bind:::1!23", b"check/net/link:route",
+    b"check/net/link:audit", b"allow/net/connect-local!0-65535",
+    b"check/net/connect:10.2.2.3!80", b"reset",
+    b"check/net/connect:10.1.2.3!80"]))
+write("decide", "dups", b"\n".join([
+    b"allow/read+/d/*", b"deny/read+/d/x", b"allow/read+/d/*",
+    b"deny/read+/d/x", b"check/read:/d/x", b"deny/read-/d/x",
+    b"check/read:/d/x", b"deny/read^/d/x", b"check/read:/d/x",
+    b"default/read:kill", b"check/read:/e", b"check/read:relative"]))
+
 # ---- fuzz_conn: a configuration byte, then operations (fuzz_conn.c). ----
 
 OP_CHUNK, OP_REPEAT, OP_EOF, OP_READ = 0, 5, 6, 7

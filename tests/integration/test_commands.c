@@ -229,6 +229,9 @@ Test(commands, lock_drop_allows_only_stricter_changes)
 	h_expect(d.addr, "lock:drop\n", H_ACK);
 	h_expect(d.addr, "allow/read+/tmp/***\n", H_EPERM);
 	h_expect(d.addr, "deny/read+/tmp/***\n", H_ACK);
+	/* Not milder than a rule the category holds (docs/commands.md 3.8). */
+	h_expect(d.addr, "kill/read+/tmp/x\n", H_ACK);
+	h_expect(d.addr, "deny/read+/tmp/y\n", H_EPERM);
 	h_expect(d.addr, "sandbox/read:off\n", H_EPERM);
 	h_expect(d.addr, "lock:off\n", H_EPERM);
 	h_expect(d.addr, "ping\n", H_PONG);
@@ -236,6 +239,29 @@ Test(commands, lock_drop_allows_only_stricter_changes)
 	cr_assert(strncmp(s, H_STAT_HEAD "\"drop\",", strlen(H_STAT_HEAD) + 7)
 	    == 0, "stat: %s", s);
 	free(s);
+}
+
+/* docs/commands.md 3.10: the decision, and the line that explains it. */
+Test(commands, check_answers_the_decision_and_its_rule)
+{
+	h_expect(d.addr, "deny/read+/etc/***\n", H_ACK);
+	h_expect(d.addr, "allow/net/connect+127.0.0.1!80\n", H_ACK);
+	h_expect(d.addr, "check/read:/etc/passwd\n",
+	    "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"deny/read+/etc/***\"}\n");
+	h_expect(d.addr, "check/write:/etc/passwd\n",
+	    "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"default/write:deny\"}\n");
+	h_expect(d.addr, "check/net/connect:127.0.0.1!80\n",
+	    "{\"err\":0,\"action\":\"allow\","
+	    "\"rule\":\"allow/net/connect+127.0.0.1/32!80-80\"}\n");
+	h_expect(d.addr, "check/read,write:/etc/passwd\n", H_EINVAL);
+	h_expect(d.addr, "check/read:etc\n", H_EINVAL);
+	h_expect(d.addr, "sandbox/read:off\n", H_ACK);
+	h_expect(d.addr, "lock:read\n", H_ACK);
+	h_expect(d.addr, "check/read:/etc/passwd\n",
+	    "{\"err\":0,\"action\":\"allow\","
+	    "\"rule\":\"sandbox/read:off\"}\n");
 }
 
 Test(commands, lock_read_allows_queries_only)

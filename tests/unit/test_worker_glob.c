@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "common/limits.h"
+#include "tests/unit/glob_ref.h"
 #include "worker/glob.h"
 
 struct gcase {
@@ -385,98 +386,6 @@ Test(glob, pathological_patterns_finish, .timeout = 60)
 	free(path);
 }
 
-/*
- * An independent, obviously-correct (and exponential) matcher written
- * straight from the spec text, to compare against on random inputs: the
- * '/' '***' ending is split into two patterns as the spec words it.
- */
-static bool
-ref_class(const char *p, size_t pl, size_t *pi, unsigned char c, bool *ok)
-{
-	size_t		i = *pi + 1;
-	bool		neg = false, hit = false, first = true;
-	unsigned char	lo, hi;
-
-	if (i < pl && (p[i] == '!' || p[i] == '^')) {
-		neg = true;
-		i++;
-	}
-	while (i < pl && (p[i] != ']' || first)) {
-		first = false;
-		if (p[i] == '\\')
-			i++;
-		lo = hi = (unsigned char)p[i++];
-		if (i + 1 < pl && p[i] == '-' && p[i + 1] != ']') {
-			if (p[++i] == '\\')
-				i++;
-			hi = (unsigned char)p[i++];
-		}
-		hit |= lo <= c && c <= hi;
-	}
-	*ok = i < pl;
-	*pi = i + 1;
-	return c != '/' && hit != neg;
-}
-
-static bool
-ref_match(const char *p, size_t pl, const char *s, size_t sl)
-{
-	size_t	i, stars;
-	bool	ok;
-
-	if (pl == 0)
-		return sl == 0;
-	if (p[0] == '*') {
-		for (stars = 0; stars < pl && p[stars] == '*'; stars++)
-			;
-		for (i = 0; i <= sl; i++) {
-			if (ref_match(p + stars, pl - stars, s + i, sl - i))
-				return true;
-			if (i < sl && stars == 1 && s[i] == '/')
-				return false;
-		}
-		return false;
-	}
-	if (sl == 0)
-		return false;
-	if (p[0] == '?')
-		return s[0] != '/' && ref_match(p + 1, pl - 1, s + 1, sl - 1);
-	if (p[0] == '[') {
-		i = 0;
-		if (!ref_class(p, pl, &i, (unsigned char)s[0], &ok))
-			return false;
-		return ref_match(p + i, pl - i, s + 1, sl - 1);
-	}
-	if (p[0] == '\\')
-		return p[1] == s[0] && ref_match(p + 2, pl - 2, s + 1, sl - 1);
-	return p[0] == s[0] && ref_match(p + 1, pl - 1, s + 1, sl - 1);
-}
-
-static bool
-ref_glob(const char *p, size_t pl, const char *s, size_t sl)
-{
-	size_t	i, slash = pl;
-
-	/* Find whether p ends in a real slash token then exactly "***". */
-	if (pl >= 4 && memcmp(p + pl - 4, "/***", 4) == 0) {
-		for (i = 0; i < pl - 3; i++) {
-			if (p[i] == '\\') {
-				if (++i == pl - 4)
-					slash = i - 1;
-			} else if (p[i] == '[') {
-				bool ok;
-
-				ref_class(p, pl, &i, 0, &ok);
-				i--;
-			} else if (i == pl - 4)
-				slash = i;
-		}
-	}
-	if (slash != pl && ref_match(p, slash, s, sl))
-		return true;
-	return ref_match(p, pl, s, sl);
-}
-
 Test(glob, agrees_with_reference_on_random_inputs)
 {
 	static const char	 palpha[] = "ab/*?[]!^-\\";
@@ -506,4 +415,55 @@ Test(glob, agrees_with_reference_on_random_inputs)
 	/* The comparison is only worth something if both answers occur. */
 	cr_assert_gt(checked, 10000);
 	cr_assert_gt(matched, 1000);
+}
+
+/*
+ * Patterns of more than 64 tokens run the automaton on several words,
+ * with carries between them: long patterns made from a path (bytes
+ * turned into '?', classes or stars, stars inserted) and then mutated,
+ * so that matches and near misses both occur.
+ */
+Test(glob, agrees_with_reference_on_long_inputs)
+{
+	static const char	 salpha[] = "ab/";
+	/* Tokens that take byte %c (in 11, the byte is the other one). */
+	static const char *const takes[16] = {
+		[8] = "?", [9] = "?", [10] = "[ab]", [11] = "[!%c]",
+		[12] = "\\%c", [13] = "*", [14] = "**", [15] = "*%c",
+	};
+	char			 p[4 * 400 + 8], s[400], c;
+	size_t			 pl, sl, i, n, t, checked = 0, matched = 0;
+	unsigned int		 seed = 777;
+	bool			 want;
+
+	for (n = 0; n < 3000; n++) {
+		sl = 64 + (size_t)rand_r(&seed) % 300;
+		for (i = 0; i < sl; i++)
+			s[i] = salpha[rand_r(&seed) % (sizeof(salpha) - 1)];
+		/* Each path byte becomes a token that takes it, mostly. */
+		for (i = 0, pl = 0; i < sl; i++) {
+			c = s[i];
+			t = c == '/' ? 0 : (size_t)rand_r(&seed) % 16;
+			pl += (size_t)snprintf(p + pl, sizeof(p) - pl,
+			    takes[t] != NULL ? takes[t] : "%c",
+			    t == 11 ? (c == 'a' ? 'b' : 'a') : c);
+		}
+		if (rand_r(&seed) % 3 == 0)
+			p[(size_t)rand_r(&seed) % pl] =
+			    salpha[rand_r(&seed) % 3];
+		if (rand_r(&seed) % 4 == 0) {
+			memcpy(p + pl, "/***", 4);
+			pl += 4;
+		}
+		if (pl > PATTERN_MAX || glob_check(p, pl) != 0)
+			continue;
+		checked++;
+		want = ref_glob(p, pl, s, sl);
+		matched += want;
+		cr_assert_eq(glob_match(p, pl, s, sl), want,
+		    "pattern \"%.*s\" path \"%.*s\"", (int)pl, p, (int)sl, s);
+	}
+	cr_assert_gt(checked, 2000);
+	cr_assert_gt(matched, 300);
+	cr_assert_lt(matched, checked - 300);
 }

@@ -98,10 +98,17 @@ Test(worker_lock, drop_allows_queries_and_stricter_changes)
 		{ "trace/deny_tsc?", ENOENT },
 		{ "sandbox/mem:on", 0 }, { "sandbox/read,write:on", 0 },
 		{ "sandbox/all:on", 0 },
-		{ "filter/read+/tmp/***", 0 }, { "deny/read+/tmp/***", 0 },
-		{ "kill/net/connect+any!0-65535", 0 }, { "exit/write+/x", 0 },
-		{ "panic/read+/x", 0 }, { "stop/read+/x", 0 },
-		{ "abort/read+/x", 0 },
+		/*
+		 * At least as harsh as the default and every rule of the
+		 * category: read holds a kill rule, write's default is
+		 * kill, stat and net/connect have a deny default only.
+		 */
+		{ "kill/read+/tmp/***", 0 }, { "exit/read+/x", 0 },
+		{ "kill/write+/x", 0 }, { "exit/write+/x", 0 },
+		{ "deny/stat+/x", 0 }, { "panic/stat+/x", 0 },
+		{ "deny/net/connect+any!0-65535", 0 },
+		{ "kill/net/connect+any!0-65535", 0 },
+		{ "kill/read,write,stat+/x", 0 },
 		{ "allow/read-/usr/***", 0 }, { "allow/read^/usr/***", 0 },
 		{ "warn/write-/x", 0 }, { "warn/write^/x", 0 },
 		{ "allow/read-/nothing", 0 },
@@ -128,6 +135,17 @@ Test(worker_lock, drop_refuses_everything_else)
 		{ "sandbox/read,mem:off", EPERM },
 		{ "allow/read+/tmp/***", EPERM }, { "warn/read+/x", EPERM },
 		{ "allow/net/connect+loopback!80", EPERM },
+		/* Harsher than warn, yet milder than what read holds. */
+		{ "filter/read+/tmp/***", EPERM },
+		{ "deny/read+/tmp/***", EPERM },
+		{ "panic/read+/x", EPERM }, { "stop/read+/x", EPERM },
+		{ "abort/read+/x", EPERM },
+		/* Milder than write's default, or stat's. */
+		{ "deny/write+/x", EPERM }, { "filter/stat+/x", EPERM },
+		{ "filter/net/connect+any!0-65535", EPERM },
+		/* A list is refused whole when one category refuses. */
+		{ "deny/stat,read+/x", EPERM },
+		{ "panic/stat,write+/x", EPERM },
 		{ "deny/read-/x", EPERM }, { "deny/read^/x", EPERM },
 		{ "kill/read-/y", EPERM }, { "filter/read-/nothing", EPERM },
 		{ "default/read:allow", EPERM },
@@ -251,6 +269,35 @@ Test(worker_lock, moves_between_states)
 	tw_refused(p, "lock:ON", IPC, EINVAL);
 	tw_refused(p, "lock?", IPC, EINVAL);
 	locked_on(p, "read");
+	policy_free(p);
+}
+
+/*
+ * lock:drop (docs/commands.md 3.8): a rule added must be at least as harsh
+ * as every rule its category holds now, which moves as rules come and go.
+ */
+Test(worker_lock, drop_follows_the_harshest_rule_held)
+{
+	struct policy *p = tw_new();
+
+	TW_OKS(p, IPC, "kill/read+/k", "kill/read+/k", "exit/read+/e",
+	    "exit/read-/e", "kill/read-/k", "default/write:filter",
+	    "lock:drop");
+	/* One kill rule of the two is left: deny is milder. */
+	tw_refused(p, "deny/read+/x", IPC, EPERM);
+	tw_refused(p, "abort/read+/x", IPC, EPERM);
+	tw_ok(p, "kill/read+/x", IPC);
+	tw_ok(p, "exit/read+/y", IPC);
+	tw_refused(p, "kill/read+/z", IPC, EPERM);
+	/* write's default is filter and it holds no rule. */
+	tw_ok(p, "filter/write+/x", IPC);
+	tw_refused(p, "warn/write+/x", IPC, EPERM);
+	tw_ok(p, "deny/write+/y", IPC);
+	tw_refused(p, "filter/write+/z", IPC, EPERM);
+	/* Network categories too, by CIDR or socket. */
+	tw_ok(p, "deny/net/bind+loopback!80", IPC);
+	tw_refused(p, "filter/net/bind+@sock", IPC, EPERM);
+	tw_ok(p, "deny/net/bind+@sock", IPC);
 	policy_free(p);
 }
 

@@ -410,20 +410,10 @@ check_reset(const struct jv *after, const struct jv *before,
 
 static uint64_t rng = SEED;
 
-static uint64_t
-rnd(void)
-{
-	/* xorshift64*: small, fixed, the same on every machine. */
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
 static size_t
 pick(size_t n)
 {
-	return (size_t)(rnd() % n);
+	return tw_pick(&rng, n);
 }
 
 static const char *

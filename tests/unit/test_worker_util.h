@@ -100,6 +100,27 @@ tw_ok(struct policy *p, const char *line, enum cmd_origin o)
 	free(after);
 }
 
+/* Each line, up to a NULL, must be ACKed as tw_ok() wants it. */
+static inline void
+tw_oks(struct policy *p, enum cmd_origin o, const char *const *lines)
+{
+	for (; *lines != NULL; lines++)
+		tw_ok(p, *lines, o);
+}
+
+#define TW_OKS(p, o, ...) \
+	tw_oks(p, o, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* xorshift64*, for the random tests: small, the same on every machine. */
+static inline size_t
+tw_pick(uint64_t *s, size_t n)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (size_t)((*s * 0x2545f4914f6cdd1dULL) % n);
+}
+
 /*
  * line[0..len) must answer want (an errno, or 0 for an ACKed no-op) and
  * change nothing at all: stat is byte-identical before and after.
