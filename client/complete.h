@@ -14,8 +14,9 @@
 #define COMPLETE_MAX	64
 
 struct complete {
-	size_t		 stem;	/* bytes of the line before the word */
-	const char	*word[COMPLETE_MAX];	/* each starts with what is typed */
+	size_t		 stem;	/* line bytes before the word */
+	/* Whole words; each starts with line[stem..len). */
+	const char	*word[COMPLETE_MAX];
 	size_t		 n;
 };
 

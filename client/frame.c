@@ -52,7 +52,7 @@ json_byte(struct frame *f, uint8_t c)
 			f->st = FRAME_S_AFTER;
 		break;
 	case '\n':
-		return false;	/* compact JSON: a newline ends the reply */
+		return false;	/* compact JSON has no newline */
 	}
 	return true;
 }

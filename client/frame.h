@@ -25,7 +25,7 @@
 
 /* What may come next. */
 enum frame_expect {
-	FRAME_PROMPT,		/* "; " alone (or an object, then a close) */
+	FRAME_PROMPT,		/* "; " alone, or an object and a close */
 	FRAME_OBJECT,		/* a JSON object */
 	FRAME_TEXT		/* a JSON object or the text of stats */
 };
@@ -42,11 +42,11 @@ enum frame_state {
 struct frame {
 	enum frame_expect expect;
 	enum frame_state  st;
-	size_t		  pos;		/* bytes of this reply scanned */
+	size_t		  pos;		/* bytes scanned */
 	size_t		  depth;	/* open brackets */
 	bool		  in_str;
 	bool		  esc;
-	size_t		  body;		/* FRAME_DONE: reply bytes before "; " */
+	size_t		  body;		/* reply bytes, no "; " */
 };
 
 enum frame_result {
@@ -59,7 +59,7 @@ enum frame_result {
 /* How the stream ended, when the server closes in the middle. */
 enum frame_eof {
 	FRAME_EOF_CLEAN,	/* between replies */
-	FRAME_EOF_LAST,		/* after "{...}\n": a last word, then close */
+	FRAME_EOF_LAST,		/* "{...}\n", then close: a last word */
 	FRAME_EOF_CUT		/* in the middle of a reply */
 };
 

@@ -3,6 +3,7 @@
  * CTL_JSON_DEPTH_MAX, so a hostile reply cannot recurse the client to
  * death.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "client/json.h"
@@ -18,31 +19,21 @@ skip_blank(const uint8_t *p, size_t n, size_t *pos)
 		(*pos)++;
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at p[pos]: the value, or -1. */
 static long
 hex4(const uint8_t *p, size_t n, size_t pos)
 {
 	long	 v = 0;
-	int	 i, h;
+	int	 i;
+	uint8_t	 c;
 
 	if (pos > n || n - pos < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(p[pos + i])) < 0)
+		c = p[pos + i];
+		if (!isxdigit(c))
 			return -1;
-		v = v * 16 + h;
+		v = v * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
 	}
 	return v;
 }

@@ -15,7 +15,7 @@
 #define JSON_FIELDS_MAX	32	/* stat has 18 top-level keys */
 
 struct json_field {
-	const uint8_t	*key;	/* between the quotes, still escaped */
+	const uint8_t	*key;	/* inside the quotes, escaped */
 	size_t		 keylen;
 	const uint8_t	*val;	/* the value's bytes, as sent */
 	size_t		 vallen;
@@ -23,7 +23,7 @@ struct json_field {
 
 struct json_obj {
 	struct json_field f[JSON_FIELDS_MAX];
-	size_t		 n;	/* fields kept; later ones are skipped */
+	size_t		 n;	/* fields kept; the rest skipped */
 };
 
 /* Past blanks, then one value at p[*pos]; 0 and *pos after it, or -1. */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 enum request_kind {
-	REQ_MSG,	/* {"err":N,"msg":"..."}\n: ping, pink, queries, changes */
+	REQ_MSG,	/* {"err":N,"msg":"..."}\n: ping, queries, changes */
 	REQ_VERSION,	/* {"major":3,"minor":1,"version":"3.1"}\n */
 	REQ_STAT,	/* compact JSON, no \n */
 	REQ_STATS,	/* text ending in \n */
@@ -20,10 +20,10 @@ enum request_kind {
 };
 
 struct request {
-	char			*line;	/* NUL-terminated, without \n */
+	char			*line;	/* NUL-terminated, no \n */
 	size_t			 len;
 	enum request_kind	 kind;
-	bool			 query;	/* changes nothing: may be pipelined */
+	bool			 query;	/* changes nothing */
 };
 
 struct reqlist {

@@ -34,9 +34,9 @@ struct session {
 	int		 timeout_s;	/* for messages */
 	FILE		*out;
 	FILE		*err;
-	struct buf	 in;		/* received, not yet a whole reply */
+	struct buf	 in;		/* received, not yet printed */
 	struct buf	 send;		/* queued, not yet written */
-	bool		 closed;	/* the server closed: no more bytes */
+	bool		 closed;	/* the server hung up */
 };
 
 /*

@@ -129,7 +129,7 @@ edit_loop(struct session *s, int timeout_s)
 	el_set(el, EL_ADDFN, "privconf-complete", "complete a command word",
 	    complete);
 	el_set(el, EL_BIND, "^I", "privconf-complete", NULL);
-	el_source(el, NULL);	/* the user's ~/.editrc, as every libedit tool */
+	el_source(el, NULL);	/* ~/.editrc, as every libedit tool */
 	while ((line = el_gets(el, &count)) != NULL && count > 0) {
 		len = strcspn(line, "\n");
 		if (len > 0)

@@ -29,7 +29,7 @@
 #include "tests/integration/harness.h"
 
 #define NOBODY		65534
-#define CTL_MS		(H_IO_MS * 3)	/* one privconfctl run, start to end */
+#define CTL_MS		(H_IO_MS * 3)	/* one privconfctl run */
 
 static struct h_daemon	d;
 
@@ -59,7 +59,7 @@ struct ctl {
 struct ctl_how {
 	const char	*in;		/* standard input, NULL: empty */
 	size_t		 inlen;
-	const char	*env;		/* $PRIVCONF_SOCKET, NULL: unset */
+	const char	*env;		/* $PRIVCONF_SOCKET or NULL */
 	uid_t		 uid;		/* 0: as we are */
 };
 
@@ -198,7 +198,8 @@ static const struct ctl_how plain = { NULL, 0, NULL, 0 };
 
 #define CTL(r, ...)	ctl_how((r), &plain, __VA_ARGS__, NULL)
 /* Against the test's daemon. */
-#define CTLD(r, ...)	ctl_how((r), &plain, "-s", d.addr, __VA_ARGS__, NULL)
+#define CTLD(r, ...)	\
+	ctl_how((r), &plain, "-s", d.addr, __VA_ARGS__, NULL)
 
 static void
 ctl_free(struct ctl *r)
@@ -389,6 +390,31 @@ fake_stop(struct fake *f)
 }
 
 #define SCRIPT(...)	((const char *const []){ __VA_ARGS__, NULL })
+
+/*
+ * privconfctl -s FAKE [args...] cmd against a fake server running script
+ * as uid: exit 3, nothing on stdout, err_has on stderr.  The bytes the
+ * fake received.
+ */
+static long
+assert_fake_lost(uid_t uid, const char *const *script, const char *cmd,
+    const char *err_has)
+{
+	struct fake	 f;
+	struct ctl	 r;
+	long		 got;
+
+	fake_start(&f, uid, script);
+	CTL(&r, "-s", f.path, cmd);
+	cr_assert_eq(r.status, 3, "exit %d; stderr \"%s\"", r.status,
+	    h_escape(r.err.p, r.err.len, 300));
+	assert_err_has(&r, err_has);
+	h_assert_str(&r.out, "");
+	ctl_free(&r);
+	got = fake_received(&f);
+	fake_stop(&f);
+	return got;
+}
 
 /* Exit 0 and the output rules. */
 
@@ -752,26 +778,22 @@ Test(ctl_fake, auth_refused_exits_3)
 	assert_ctl(&r, 3, "", h_printf("privconfctl: %s: AUTH\n", d.addr));
 }
 
+Test(ctl_fake, last_word_of_a_closing_server_exits_3)
+{
+	/* RATE after a line, EAGAIN (too many connections) at once. */
+	assert_fake_lost(0, SCRIPT("prompt p\n", H_RATE, CLOSE, ""), "ping",
+	    ": RATE\n");
+	assert_fake_lost(0, SCRIPT("", H_EAGAIN, CLOSE, ""), "ping",
+	    ": EAGAIN: Try again\n");
+}
+
 Test(ctl_fake, wrong_server_exits_3)
 {
-	struct fake	 f;
-	struct ctl	 r;
-
-	fake_start(&f, 0, SCRIPT("", "SSH-2.0-OpenSSH_9.2p1\r\n"));
-	CTL(&r, "-s", f.path, "ping");
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, "not a privconf server");
-	h_assert_str(&r.out, "");
-	ctl_free(&r);
-	fake_stop(&f);
+	assert_fake_lost(0, SCRIPT("", "SSH-2.0-OpenSSH_9.2p1\r\n"), "ping",
+	    "not a privconf server");
 	/* Right prompt, wrong reply. */
-	fake_start(&f, 0, SCRIPT("prompt p\n", "; ", "ping\n", "PONG\n; "));
-	CTL(&r, "-s", f.path, "ping");
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, "not a privconf server: no reply to ping");
-	h_assert_str(&r.out, "");
-	ctl_free(&r);
-	fake_stop(&f);
+	assert_fake_lost(0, SCRIPT("prompt p\n", "; ", "ping\n", "PONG\n; "),
+	    "ping", "not a privconf server: no reply to ping");
 }
 
 Test(ctl_fake, timeout_exits_3)
@@ -802,16 +824,8 @@ Test(ctl_fake, connection_lost_exits_3)
 
 Test(ctl_fake, endless_reply_is_cut_at_the_largest_legitimate_one)
 {
-	struct fake	 f;
-	struct ctl	 r;
-
-	fake_start(&f, 0, SCRIPT("prompt p\n", "; ", "stats\n", FLOOD));
-	CTL(&r, "-s", f.path, "stats");
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, "longer than");
-	h_assert_str(&r.out, "");
-	ctl_free(&r);
-	fake_stop(&f);
+	assert_fake_lost(0, SCRIPT("prompt p\n", "; ", "stats\n", FLOOD),
+	    "stats", "longer than");
 }
 
 Test(ctl_fake, check_prints_action_and_rule)
@@ -821,9 +835,11 @@ Test(ctl_fake, check_prints_action_and_rule)
 
 	fake_start(&f, 0, SCRIPT("prompt p\n", "; ",
 	    "check/read/etc/passwd\n",
-	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"deny/read+/etc/***\"}\n; ",
+	    "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"deny/read+/etc/***\"}\n; ",
 	    "check/read/a\"b\n",
-	    "{\"err\":0,\"action\":\"allow\",\"rule\":\"allow/read+/a\\\"b\"}\n; "));
+	    "{\"err\":0,\"action\":\"allow\","
+	    "\"rule\":\"allow/read+/a\\\"b\"}\n; "));
 	CTL(&r, "-s", f.path, "check/read/etc/passwd", "check/read/a\"b");
 	assert_ctl(&r, 0, "deny deny/read+/etc/***\nallow allow/read+/a\"b\n",
 	    "");
@@ -832,19 +848,10 @@ Test(ctl_fake, check_prints_action_and_rule)
 
 Test(ctl_fake, server_of_another_uid_is_refused_before_a_byte)
 {
-	struct fake	 f;
-	struct ctl	 r;
-
 	if (!h_is_root())
 		cr_skip_test("needs root: the fake server runs as nobody");
-	fake_start(&f, NOBODY, NULL);
-	CTL(&r, "-s", f.path, "ping");
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, "uid 65534");
-	h_assert_str(&r.out, "");
-	ctl_free(&r);
-	cr_assert_eq(fake_received(&f), 0, "privconfctl sent bytes first");
-	fake_stop(&f);
+	cr_assert_eq(assert_fake_lost(NOBODY, NULL, "ping", "uid 65534"), 0,
+	    "privconfctl sent bytes first");
 }
 
 Test(ctl_fake, server_uid_trusts_another_uid)

@@ -81,7 +81,8 @@ Test(client_json, depth_is_bounded)
 
 Test(client_json, fields_of_one_object)
 {
-	const char	*s = "{\"err\":13,\"msg\":\"AUTH\",\"x\":{\"err\":1}}";
+	const char	*s =
+	    "{\"err\":13,\"msg\":\"AUTH\",\"x\":{\"err\":1}}";
 	struct json_obj	 o;
 	int		 v;
 
@@ -99,7 +100,8 @@ Test(client_json, fields_of_one_object)
 Test(client_json, strings_unescaped_to_utf8)
 {
 	cr_assert_str_eq(unescape("\"a\\\"b\\\\c\\/\\t\""), "a\"b\\c/\t");
-	cr_assert_str_eq(unescape("\"\\u00e9\\u20ac\""), "\xc3\xa9\xe2\x82\xac");
+	cr_assert_str_eq(unescape("\"\\u00e9\\u20ac\""),
+	    "\xc3\xa9\xe2\x82\xac");
 	/* A surrogate pair is one character; a lone one is U+FFFD. */
 	cr_assert_str_eq(unescape("\"\\ud83d\\ude00\""), "\xf0\x9f\x98\x80");
 	cr_assert_str_eq(unescape("\"\\ud83dx\""), "\xef\xbf\xbdx");
@@ -108,7 +110,9 @@ Test(client_json, strings_unescaped_to_utf8)
 Test(client_json, indent_is_jq_layout)
 {
 	int	 r;
-	char	*p = indent("{\"a\":[1,2],\"b\":{},\"c\":[],\"d\":\"x,y:{\"}", &r);
+	char	*p;
+
+	p = indent("{\"a\":[1,2],\"b\":{},\"c\":[],\"d\":\"x,y:{\"}", &r);
 
 	cr_assert_eq(r, 0);
 	cr_assert_str_eq(p, "{\n  \"a\": [\n    1,\n    2\n  ],\n"

@@ -126,7 +126,8 @@ Test(client_reply, check_prints_action_and_rule_unescaped)
 	    "{\"err\":0,\"action\":\"deny\",\"rule\":\"deny/read+/etc/***\"}\n",
 	    "deny deny/read+/etc/***\n", "", REPLY_OK);
 	assert_prints("check/read/a",
-	    "{\"err\":0,\"action\":\"allow\",\"rule\":\"allow/read+/a\\\\b\"}\n",
+	    "{\"err\":0,\"action\":\"allow\","
+	    "\"rule\":\"allow/read+/a\\\\b\"}\n",
 	    "allow allow/read+/a\\b\n", "", REPLY_OK);
 }
 

@@ -64,7 +64,7 @@ Test(client_request, anything_else_is_a_change)
 	assert_kind("allow/read+/a b", REQ_MSG, false);
 	assert_kind("reset", REQ_MSG, false);
 	assert_kind("bogus", REQ_MSG, false);
-	assert_kind("stat ", REQ_MSG, false);	/* not intercepted: EINVAL */
+	assert_kind("stat ", REQ_MSG, false);	/* not stat: EINVAL */
 	assert_kind("lock:on", REQ_LOCK, false);
 	assert_kind("lock:read", REQ_MSG, false);
 	assert_kind("check/", REQ_MSG, false);
