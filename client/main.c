@@ -226,6 +226,7 @@ main(int argc, char *argv[])
 	if ((fd = sock_connect(s.addr, s.deadline, o.server_uid, why,
 	    sizeof(why))) == -1) {
 		fprintf(stderr, "privconfctl: %s: %s\n", s.addr, why);
+		reqlist_free(&l);
 		return SESSION_LOST;
 	}
 	status = session_open(&s, fd);
