@@ -229,6 +229,17 @@ assert_err_has(const struct ctl *r, const char *text)
 	    "\"%s\"", h_escape(r->err.p, r->err.len, 300), text);
 }
 
+/* Exit status, nothing on stdout, err_has on stderr; r is freed. */
+static void
+assert_fails(struct ctl *r, int status, const char *err_has)
+{
+	cr_assert_eq(r->status, status, "exit %d, want %d; stderr \"%s\"",
+	    r->status, status, h_escape(r->err.p, r->err.len, 300));
+	h_assert_str(&r->out, "");
+	assert_err_has(r, err_has);
+	ctl_free(r);
+}
+
 static int
 stat_has(const char *text)
 {
@@ -406,11 +417,7 @@ assert_fake_lost(uid_t uid, const char *const *script, const char *cmd,
 
 	fake_start(&f, uid, script);
 	CTL(&r, "-s", f.path, cmd);
-	cr_assert_eq(r.status, 3, "exit %d; stderr \"%s\"", r.status,
-	    h_escape(r.err.p, r.err.len, 300));
-	assert_err_has(&r, err_has);
-	h_assert_str(&r.out, "");
-	ctl_free(&r);
+	assert_fails(&r, 3, err_has);
 	got = fake_received(&f);
 	fake_stop(&f);
 	return got;
@@ -593,9 +600,7 @@ Test(ctl, usage_errors_exit_2)
 	CTLD(&r, "allow/read+/first", longcmd);
 	assert_ctl(&r, 2, "", NULL);
 	CTLD(&r, "allow/read+/first", "allow/read+/a\nb");
-	cr_assert_eq(r.status, 2);
-	assert_err_has(&r, "newline");
-	ctl_free(&r);
+	assert_fails(&r, 2, "newline");
 	cr_assert(!stat_has("/first"), "sent before the usage error");
 }
 
@@ -680,9 +685,7 @@ Test(ctl, file_with_a_bad_line_sends_nothing)
 	text = h_concat("allow/read+/z\n# fine\n", "prompt p\n", NULL);
 	path = h_write_file(&d, "bad", text);
 	CTLD(&r, "-f", path);
-	cr_assert_eq(r.status, 2);
-	assert_err_has(&r, ":3: privconfctl sets the prompt mode");
-	ctl_free(&r);
+	assert_fails(&r, 2, ":3: privconfctl sets the prompt mode");
 	cr_assert(!stat_has("/z\""), "sent before the usage error");
 }
 
@@ -719,9 +722,7 @@ Test(ctl, address_from_the_environment_and_s_first)
 	ctl_how(&r, &how, "-s", d.addr, "ping", NULL);
 	assert_ctl(&r, 0, "PONG\n", "");
 	ctl_how(&r, &how, "ping", NULL);
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, none);
-	ctl_free(&r);
+	assert_fails(&r, 3, none);
 }
 
 Test(ctl, interactive_without_a_terminal_is_a_plain_loop)
@@ -757,9 +758,7 @@ Test(ctl, no_socket_exits_3)
 
 	none = h_printf("%s/none.sock", d.dir);
 	CTL(&r, "-s", none, "ping");
-	cr_assert_eq(r.status, 3);
-	assert_err_has(&r, "No such file or directory");
-	ctl_free(&r);
+	assert_fails(&r, 3, "No such file or directory");
 }
 
 Test(ctl_fake, auth_refused_exits_3)
