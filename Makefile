@@ -8,7 +8,7 @@ CC	?= cc
 B	:= build
 PKGS	:= libseccomp libbsd-overlay msgpack
 DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang \
-	    libclang-rt-14-dev mandoc
+	    libclang-rt-14-dev mandoc libedit-dev
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
@@ -29,12 +29,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
 LIBS	:= $(PKG_LIBS)
 TEST_LIBS := $(LIBS) $(shell pkg-config --libs criterion 2>/dev/null)
+# libedit: line editing and history for privconfctl -i, client/ only.
+EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
+EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 
 COMMON_SRC   := $(wildcard common/*.c)
 LISTENER_SRC := $(filter-out listener/main.c,$(wildcard listener/*.c))
 WORKER_SRC   := $(filter-out worker/main.c,$(wildcard worker/*.c))
 DAEMON_SRC   := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
-CLIENT_SRC   := $(wildcard client/*.c)
+CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 INTEG_SRC    := $(wildcard tests/integration/test_*.c)
 INTEG_LIB    := $(filter-out $(INTEG_SRC),$(wildcard tests/integration/*.c))
@@ -46,6 +49,7 @@ LIBCOMMON   := $(B)/libcommon.a
 LIBLISTENER := $(B)/liblistener.a
 LIBWORKER   := $(B)/libworker.a
 LIBDAEMON   := $(B)/libdaemon.a
+LIBCLIENT   := $(B)/libclient.a
 BINS	:= $(B)/privconfd $(B)/privconf-listener $(B)/privconf-worker \
 	   $(B)/privconfctl
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
@@ -81,6 +85,9 @@ $(LIBWORKER): $(call obj,$(WORKER_SRC))
 	@rm -f $@; ar rcs $@ $^
 $(LIBDAEMON): $(call obj,$(DAEMON_SRC))
 	@rm -f $@; ar rcs $@ $^
+$(LIBCLIENT): $(call obj,$(CLIENT_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(B)/obj/client/%.o: CFLAGS += $(EDIT_CFLAGS)
 
 $(B)/privconf-listener: $(call obj,listener/main.c) $(LIBLISTENER) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -88,12 +95,20 @@ $(B)/privconf-worker: $(call obj,worker/main.c) $(LIBWORKER) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/privconfd: $(call obj,daemon/main.c) $(LIBDAEMON) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(B)/privconfctl: $(call obj,$(CLIENT_SRC)) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The client dispatches a line as the listener does (listener/line.c) and
+# completes the worker's own words (worker/names.c): only those objects
+# are taken from the two libraries.
+CLIENT_LIBS := $(LIBCLIENT) $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
+$(B)/privconfctl: $(call obj,client/main.c) $(CLIENT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(EDIT_LIBS)
 
 # A unit test links only the library its name starts with:
 # test_listener_* liblistener, test_worker_* libworker, test_daemon_*
-# libdaemon, others libcommon.
+# libdaemon, test_client_* libclient (and what it takes from the others),
+# others libcommon.
+$(B)/tests/unit/test_client_%: $(B)/obj/tests/unit/test_client_%.o $(CLIENT_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(EDIT_LIBS)
 $(B)/tests/unit/test_listener_%: $(B)/obj/tests/unit/test_listener_%.o $(LIBLISTENER) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)

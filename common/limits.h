@@ -80,4 +80,12 @@
 /* Logging (docs/design.md section 5). */
 #define LOG_LINE_MAX		1024
 
+/* privconfctl (docs/privconfctl.1). */
+#define CTL_CMD_MAX		(IPC_LINE_MAX - 2)	/* bytes of one command, without its \n */
+#define CTL_TIMEOUT_S		30	/* default -t */
+#define CTL_REPLY_MAX		(WIRE_REPLY_TOTAL_MAX + 3)	/* one reply, its \n and the "; " prompt */
+#define CTL_JSON_DEPTH_MAX	32	/* stat nests 3 deep; deeper is not our server */
+#define CTL_SEND_CHUNK		(64 * 1024)	/* pipelined commands queued ahead of the socket */
+#define CTL_HISTORY_MAX		1000	/* lines the -i shell remembers */
+
 #endif
