@@ -152,7 +152,7 @@ bench: $(BINS) $(BENCH_BINS)
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p run
-	./$(B)/privconfd -f -s ./run/privconf.sock
+	./$(B)/privconfd -f -s ./run/privconf.sock -j ./run/journal
 
 clean:
 	rm -rf $(B)

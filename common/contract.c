@@ -19,6 +19,7 @@ enum ctype {
 	CT_ID,		/* struct contract_id: a number, or the row's word */
 	CT_ADDR,	/* a socket address as privconfd bound it */
 	CT_PATH,	/* an absolute path */
+	CT_WORD,	/* unsigned: the index of one of the row's words */
 };
 
 #define CO_REQUIRED	0x1
@@ -31,39 +32,47 @@ struct contract_opt {
 	uint64_t	 min, max;	/* CT_NUM; CT_ID: max */
 	const char	*word;		/* CT_ID: "any", "none", or NULL */
 	size_t		 off;		/* in struct contract_args */
+	const char *const *words;	/* CT_WORD: NULL-terminated */
 };
+
+const char *const contract_sync_words[] = { "batch", "always", "none", NULL };
 
 #define W	CONTRACT_WORKER
 #define L	CONTRACT_LISTENER
 #define OFF(f)	offsetof(struct contract_args, f)
 
 static const struct contract_opt contract_opts[] = {
-	{ "-v", CT_COUNT, W | L, 0, 0, 0, NULL, OFF(verbose) },
-	{ "--ipc-addr", CT_ADDR, W, CO_REQUIRED, 0, 0, NULL, OFF(ipc_addr) },
+	{ "-v", CT_COUNT, W | L, 0, 0, 0, NULL, OFF(verbose), NULL },
+	{ "--ipc-addr", CT_ADDR, W, CO_REQUIRED, 0, 0, NULL, OFF(ipc_addr),
+	  NULL },
 	{ "--ipc-uid", CT_ID, W | L, CO_REQUIRED, 0, OPT_ID_MAX, "any",
-	  OFF(ipc_uid) },
+	  OFF(ipc_uid), NULL },
 	{ "--ipc-gid", CT_ID, W | L, CO_REQUIRED, 0, OPT_ID_MAX, "none",
-	  OFF(ipc_gid) },
+	  OFF(ipc_gid), NULL },
 	{ "--max-conn", CT_NUM, W | L, 0, 1, OPT_MAX_CONN_MAX, NULL,
-	  OFF(max_conn) },
+	  OFF(max_conn), NULL },
 	{ "--max-conn-per-uid", CT_NUM, L, 0, 1, OPT_MAX_CONN_MAX, NULL,
-	  OFF(max_conn_per_uid) },
+	  OFF(max_conn_per_uid), NULL },
 	{ "--auth-timeout", CT_NUM, L, 0, 1, OPT_TIMEOUT_MAX_S, NULL,
-	  OFF(auth_timeout) },
+	  OFF(auth_timeout), NULL },
 	{ "--idle-timeout", CT_NUM, L, 0, 0, OPT_TIMEOUT_MAX_S, NULL,
-	  OFF(idle_timeout) },
+	  OFF(idle_timeout), NULL },
 	{ "--max-queue", CT_NUM, L, 0, 1, OPT_MAX_QUEUE_MAX, NULL,
-	  OFF(max_queue) },
+	  OFF(max_queue), NULL },
 	{ "--fd-reserve", CT_NUM, L, 0, 0, OPT_FD_RESERVE_MAX, NULL,
-	  OFF(fd_reserve) },
+	  OFF(fd_reserve), NULL },
 	{ "--worker-timeout", CT_NUM, L, 0, 1, OPT_TIMEOUT_MAX_S, NULL,
-	  OFF(worker_timeout) },
-	{ "--journal", CT_FLAG, W, 0, 0, 0, NULL, OFF(journal) },
-	{ "--run-uid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_uid) },
-	{ "--run-gid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_gid) },
-	{ "--chroot", CT_PATH, W | L, 0, 0, 0, NULL, OFF(chroot) },
+	  OFF(worker_timeout), NULL },
+	{ "--journal", CT_FLAG, W, 0, 0, 0, NULL, OFF(journal), NULL },
+	{ "--journal-sync", CT_WORD, W, 0, 0, 0, NULL, OFF(journal_sync),
+	  contract_sync_words },
+	{ "--run-uid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_uid),
+	  NULL },
+	{ "--run-gid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_gid),
+	  NULL },
+	{ "--chroot", CT_PATH, W | L, 0, 0, 0, NULL, OFF(chroot), NULL },
 	{ "--allow-weak-sandbox", CT_FLAG, W | L, 0, 0, 0, NULL,
-	  OFF(allow_weak) },
+	  OFF(allow_weak), NULL },
 };
 
 #define NOPTS	(sizeof(contract_opts) / sizeof(contract_opts[0]))
@@ -154,6 +163,13 @@ argv_opt(struct contract_argv *v, const struct contract_opt *o,
 		argv_add(v, o->name);
 		argv_add(v, s);
 		break;
+	case CT_WORD:
+		/* Written only when not the first word, the default. */
+		if ((i = *FIELD(a, o, const unsigned)) == 0)
+			break;
+		argv_add(v, o->name);
+		argv_add(v, o->words[i]);
+		break;
 	}
 }
 
@@ -228,6 +244,13 @@ parse_value(const struct contract_opt *o, const char *s,
 		/* The worker checks the address itself (policy_set_ipc). */
 		*FIELD(a, o, const char *) = s;
 		return 0;
+	case CT_WORD:
+		for (v = 0; o->words[v] != NULL; v++)
+			if (strcmp(s, o->words[v]) == 0) {
+				*FIELD(a, o, unsigned) = (unsigned)v;
+				return 0;
+			}
+		return -1;
 	case CT_COUNT:
 	case CT_FLAG:
 		break;
@@ -242,15 +265,18 @@ contract_set(struct contract_args *a, const char *name, const char *value,
 	const struct contract_opt *o;
 
 	o = parse_find(CONTRACT_WORKER | CONTRACT_LISTENER, name);
-	if (o == NULL || o->type != CT_NUM)
-		return parse_fail(err, errlen, "not a numeric option", name);
-	if (parse_value(o, value, a) == -1) {
+	if (o == NULL || (o->type != CT_NUM && o->type != CT_WORD))
+		return parse_fail(err, errlen, "not a value option", name);
+	if (parse_value(o, value, a) == 0)
+		return 0;
+	if (o->type == CT_WORD)
+		snprintf(err, errlen, "%s: %s: not one of %s, %s, %s", o->name,
+		    value, o->words[0], o->words[1], o->words[2]);
+	else
 		snprintf(err, errlen, "%s: %s: not a number from %llu to %llu",
 		    o->name, value, (unsigned long long)o->min,
 		    (unsigned long long)o->max);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 int

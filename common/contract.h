@@ -79,7 +79,17 @@ struct contract_args {
 	const char	*chroot;
 	bool		 allow_weak;		/* --allow-weak-sandbox */
 	bool		 journal;		/* worker: fd 4 is the journal */
+	unsigned	 journal_sync;		/* worker: enum contract_sync */
 };
+
+/* --journal-sync: when the worker makes its journal writes durable. */
+enum contract_sync {
+	CONTRACT_SYNC_BATCH,	/* one fdatasync per batch (the default) */
+	CONTRACT_SYNC_ALWAYS,	/* one fdatasync per change */
+	CONTRACT_SYNC_NONE,	/* the kernel's own time */
+};
+/* Its words, by enum contract_sync: "batch", "always", "none". */
+extern const char *const contract_sync_words[];
 
 /*
  * The listener's exit status when a request stayed unanswered for
@@ -107,10 +117,10 @@ void	contract_argv(struct contract_argv *, enum contract_proc,
 	    const struct contract_args *);
 
 /*
- * Set one numeric option of the table by its name ("--max-conn") from its
- * text, with the table's bound: privconfd's own command line takes the
- * children's limits this way, so there is one bound for both.  0, or -1
- * with err "--max-conn: 0: not a number from 1 to 1048576".
+ * Set one numeric or word option of the table by its name ("--max-conn")
+ * from its text, with the table's bound: privconfd's own command line
+ * takes the children's limits this way, so there is one bound for both.
+ * 0, or -1 with err "--max-conn: 0: not a number from 1 to 1048576".
  */
 int	contract_set(struct contract_args *, const char *name,
 	    const char *value, char *err, size_t errlen);

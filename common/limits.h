@@ -51,8 +51,13 @@
 
 /* A profile line obeys the IPC line rule, so it fits a SETUP frame. */
 #define PROFILE_LINE_MAX	(IPC_LINE_MAX - 2)
-/* Bytes of one profile file (or journal) privconfd reads at most. */
+/* Bytes of one profile file privconfd reads at most. */
 #define PROFILE_SIZE_MAX	(64u * 1024 * 1024)
+/*
+ * Bytes of a journal privconfd replays at most; it warns at start past
+ * half of it (compact the journal: privconfd --compact-journal).
+ */
+#define JOURNAL_SIZE_MAX	(256u * 1024 * 1024)
 
 /* Policy (docs/commands.md). */
 #define POLICY_RULES_MAX	65536

@@ -18,6 +18,8 @@
 
 static const char	*log_prefix = "privconf: ";
 static int		 log_verb;
+/* Lines a full pipe refused since the last one that got through. */
+static unsigned long	 log_dropped;
 
 void
 log_init(const char *prefix)
@@ -37,6 +39,55 @@ log_verbose(void)
 	return log_verb;
 }
 
+/*
+ * One whole line in one write(2): 0, or -1 when it was not written.  A
+ * line of at most PIPE_BUF bytes goes into a pipe whole or not at all;
+ * a short write elsewhere (a file, a terminal) is finished, not dropped.
+ */
+static int
+log_write(const char *line, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		w = write(STDERR_FILENO, line, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		line += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The count of lines dropped, in a line of its own, before the next line
+ * that gets through: what was lost is never lost silently.
+ */
+static int
+log_flush_dropped(void)
+{
+	char	 line[128];
+	int	 r;
+
+	if (log_dropped == 0)
+		return 0;
+	r = snprintf(line, sizeof(line), "%sop=log dropped=%lu\n", log_prefix,
+	    log_dropped);
+	if (r <= 0 || (size_t)r >= sizeof(line) ||
+	    log_write(line, (size_t)r) == -1)
+		return -1;
+	log_dropped = 0;
+	return 0;
+}
+
+unsigned long
+log_dropped_count(void)
+{
+	return log_dropped;
+}
+
 /* Format and write one line; errno is the same afterwards. */
 static void
 log_emit(int errnum, const char *fmt, va_list ap)
@@ -44,7 +95,6 @@ log_emit(int errnum, const char *fmt, va_list ap)
 	char	 line[LOG_LINE_MAX];
 	size_t	 n;
 	int	 r, saved = errno;
-	ssize_t	 w;
 
 	r = snprintf(line, sizeof(line), "%s", log_prefix);
 	n = r < 0 ? 0 : (size_t)r;
@@ -62,9 +112,17 @@ log_emit(int errnum, const char *fmt, va_list ap)
 	if (n > sizeof(line) - 1)
 		n = sizeof(line) - 1;
 	line[n++] = '\n';
-	do
-		w = write(STDERR_FILENO, line, n);
-	while (w == -1 && errno == EINTR);
+	log_line(line, n);
+	errno = saved;
+}
+
+void
+log_line(const char *line, size_t n)
+{
+	int	 saved = errno;
+
+	if (log_flush_dropped() == -1 || log_write(line, n) == -1)
+		log_dropped++;
 	errno = saved;
 }
 
@@ -116,7 +174,7 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-void
+bool
 log_escape(char *dst, size_t n, const char *s, size_t len, bool quoted)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -124,7 +182,7 @@ log_escape(char *dst, size_t n, const char *s, size_t len, bool quoted)
 	unsigned char c;
 
 	if (n == 0)
-		return;
+		return len > 0;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '\\' || (quoted && c == '"')) {
@@ -146,4 +204,5 @@ log_escape(char *dst, size_t n, const char *s, size_t len, bool quoted)
 		}
 	}
 	dst[o] = '\0';
+	return i < len;
 }

@@ -26,8 +26,16 @@ void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
  * Copy s[0..len) into dst (size n, always terminated, cut at a whole
  * escape): printable ASCII kept, "\\" for a backslash, \" for a quote
  * when quoted (the text goes between quotes), \xHH for any other byte.
+ * True when it had to cut s short.
  */
-void	log_escape(char *dst, size_t n, const char *s, size_t len,
+bool	log_escape(char *dst, size_t n, const char *s, size_t len,
 	    bool quoted);
+/*
+ * Write a line formatted elsewhere (privconfd relaying a child's line),
+ * ending in a newline, with the same accounting of dropped lines.
+ */
+void	log_line(const char *line, size_t n);
+/* Lines dropped (a full pipe) and not yet reported by op=log dropped=N. */
+unsigned long log_dropped_count(void);
 
 #endif

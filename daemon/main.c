@@ -23,6 +23,7 @@
 #include "daemon/bind.h"
 #include "daemon/confine.h"
 #include "daemon/detach.h"
+#include "daemon/journal.h"
 #include "daemon/options.h"
 #include "daemon/profile.h"
 #include "daemon/runas.h"
@@ -138,7 +139,7 @@ main(int argc, char *argv[])
 	char			 err[1024], defaddr[IPCADDR_PATH_MAX + 1];
 	bool			 is_default;
 	size_t			 i;
-	int			 sp[2];
+	int			 sp[2], jfd = -1;
 
 	daemon_stdfds();
 	log_init("privconfd: ");
@@ -161,6 +162,14 @@ main(int argc, char *argv[])
 	for (i = 0; i < o.nprofiles; i++)
 		if (profile_read(&prof, o.profiles[i], err, sizeof(err)) == -1)
 			fatalx("op=profile why=\"%s\"", err);
+	/* The journal replays after the profiles, as one more. */
+	if (o.journal != NULL) {
+		if ((jfd = journal_open(o.journal, err, sizeof(err))) == -1 ||
+		    journal_replay(jfd, o.journal, &prof, err,
+		    sizeof(err)) == -1)
+			fatalx("op=journal why=\"%s\"", err);
+		o.child.journal = true;
+	}
 	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	daemon_conf(&o, &pi, defaddr, sizeof(defaddr), &is_default);
@@ -198,8 +207,11 @@ main(int argc, char *argv[])
 		fatal("op=start why=\"socketpair\"");
 	contract_argv(&av, CONTRACT_WORKER, conf);
 	supervise_add(&sv, &worker);
-	spawn_child(&worker, av.v, sp[1], -1, &sv.childmask);
+	spawn_child(&worker, av.v, sp[1], jfd, &sv.childmask);
 	close(sp[1]);
+	/* The worker's copy keeps the journal and its lock. */
+	if (jfd != -1)
+		close(jfd);
 	switch ((r = setup_run(sp[0], &prof, &sv, &worker))) {
 	case SETUP_READY:
 		break;

@@ -25,6 +25,7 @@ enum {
 	OPT_MAX_QUEUE,
 	OPT_FD_RESERVE,
 	OPT_WORKER_TIMEOUT,
+	OPT_JOURNAL_SYNC,
 	OPT_LIBEXEC_DIR,
 	OPT_ALLOW_WEAK,
 	OPT_VERSION,
@@ -44,6 +45,8 @@ static const struct option options_long[] = {
 	{ "max-queue",		required_argument, NULL, OPT_MAX_QUEUE },
 	{ "fd-reserve",		required_argument, NULL, OPT_FD_RESERVE },
 	{ "worker-timeout",	required_argument, NULL, OPT_WORKER_TIMEOUT },
+	{ "journal",		required_argument, NULL, 'j' },
+	{ "journal-sync",	required_argument, NULL, OPT_JOURNAL_SYNC },
 	{ "foreground",		no_argument,	   NULL, 'f' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "libexec-dir",	required_argument, NULL, OPT_LIBEXEC_DIR },
@@ -56,7 +59,9 @@ static const struct option options_long[] = {
 void
 options_usage(FILE *fp)
 {
-	fputs("usage: privconfd [-fhv] [-P file] [-s address] [-u user]"
+	fputs("usage: privconfd [-fhv] [-j journal] [-P file] [-s address]"
+	    " [-u user]\n"
+	    "                 [--journal-sync always|batch|none]"
 	    " [--ipc-uid n|any]\n"
 	    "                 [--ipc-gid n|none] [--max-conn n]"
 	    " [--max-conn-per-uid n]\n"
@@ -149,6 +154,7 @@ options_one(struct options *o, int c, const char *arg, char *err,
 	case OPT_MAX_QUEUE:
 	case OPT_FD_RESERVE:
 	case OPT_WORKER_TIMEOUT:
+	case OPT_JOURNAL_SYNC:
 		/* The children's limits: the contract's bounds, said once. */
 		if (contract_set(&o->child, options_name(c, name,
 		    sizeof(name)), arg, err, errlen) == -1)
@@ -173,6 +179,13 @@ options_one(struct options *o, int c, const char *arg, char *err,
 		break;
 	case 'P':
 		o->profiles[o->nprofiles++] = arg;
+		break;
+	case 'j':
+		/* One journal: a second one would silently lose the first. */
+		if (o->journal != NULL)
+			return options_fail(err, errlen,
+			    "--journal given twice");
+		o->journal = arg;
 		break;
 	case 'f':
 		o->foreground = true;
@@ -214,7 +227,7 @@ options_parse(struct options *o, int argc, char *argv[], char *err,
 	/* optind 0 makes glibc start over, so tests may parse many times. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:fhP:s:u:v", options_long,
+	while ((c = getopt_long(argc, argv, "+:fhj:P:s:u:v", options_long,
 	    NULL)) != -1) {
 		if (c == '?') {
 			/*

@@ -22,6 +22,7 @@ struct options {
 	struct contract_id	  ipc_gid;
 	const char	 *user;		/* the children's user under root */
 	bool		  user_set;
+	const char	*journal;	/* -j FILE, or NULL */
 	const char	**profiles;	/* -P FILE, in order */
 	size_t		  nprofiles;
 	/* The listener's limits, straight into the children's contract. */

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,20 @@ int
 profile_read_fd(struct profile *p, int fd, const char *source, char *err,
     size_t errlen)
 {
+	return profile_read_limited(p, fd, source, PROFILE_SIZE_MAX, NULL,
+	    err, errlen);
+}
+
+int
+profile_read_limited(struct profile *p, int fd, const char *source,
+    size_t max, struct profile_tail *tail, char *err, size_t errlen)
+{
 	char		 chunk[PROFILE_READ_CHUNK];
 	char		 line[PROFILE_LINE_MAX];
-	size_t		 ll = 0, i, total = 0;
+	size_t		 ll = 0, i, total = 0, curlen = 0;
 	uint64_t	 lineno = 1;
 	ssize_t		 n;
+	bool		 comment = false;
 
 	if (strlen(source) > WIRE_SOURCE_MAX)
 		return profile_fail(err, errlen,
@@ -104,11 +114,17 @@ profile_read_fd(struct profile *p, int fd, const char *source, char *err,
 		if (n == 0)
 			break;
 		/* Counted as read: a file may grow while it is read. */
-		if ((total += (size_t)n) > PROFILE_SIZE_MAX)
-			return profile_fail(err, errlen, "%s: larger than %u "
-			    "bytes", source, PROFILE_SIZE_MAX);
+		if ((total += (size_t)n) > max)
+			return profile_fail(err, errlen, "%s: larger than %zu "
+			    "bytes", source, max);
 		for (i = 0; i < (size_t)n; i++) {
 			if (chunk[i] != '\n') {
+				curlen++;
+				/* A comment is skipped, however long. */
+				if (comment || (ll == 0 && chunk[i] == '#')) {
+					comment = true;
+					continue;
+				}
 				if (ll == sizeof(line))
 					return profile_fail(err, errlen,
 					    "%s:%llu: line longer than %d "
@@ -118,19 +134,30 @@ profile_read_fd(struct profile *p, int fd, const char *source, char *err,
 				line[ll++] = chunk[i];
 				continue;
 			}
-			if (profile_add(p, source, (uint32_t)lineno, line,
-			    ll) == -1)
+			if (!comment && profile_add(p, source,
+			    (uint32_t)lineno, line, ll) == -1)
 				return profile_fail(err, errlen, "%s: %s",
 				    source, strerror(ENOMEM));
-			ll = 0;
+			ll = curlen = 0;
+			comment = false;
 			if (++lineno > UINT32_MAX)
 				return profile_fail(err, errlen,
 				    "%s: more than %lu lines", source,
 				    (unsigned long)UINT32_MAX);
 		}
 	}
-	/* A last line without its newline is still a line. */
-	if (ll > 0 && profile_add(p, source, (uint32_t)lineno, line, ll) == -1)
+	/*
+	 * A last line without its newline: in a profile still a line; in a
+	 * journal the torn end of a write that never finished.
+	 */
+	if (tail != NULL) {
+		tail->lineno = (uint32_t)lineno;
+		tail->len = curlen;
+		tail->size = total;
+		return 0;
+	}
+	if (ll > 0 && !comment &&
+	    profile_add(p, source, (uint32_t)lineno, line, ll) == -1)
 		return profile_fail(err, errlen, "%s: %s", source,
 		    strerror(ENOMEM));
 	return 0;

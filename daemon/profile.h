@@ -48,6 +48,19 @@ int	profile_read(struct profile *p, const char *path, char *err,
 /* The same, reading fd (not closed) as source. */
 int	profile_read_fd(struct profile *p, int fd, const char *source,
 	    char *err, size_t errlen);
+
+/* What follows the last newline of a journal, and the bytes read. */
+struct profile_tail {
+	uint32_t	 lineno;	/* the torn line's number */
+	size_t		 len;		/* its bytes; 0: none */
+	size_t		 size;		/* of the whole file */
+};
+/*
+ * The same, at most max bytes; with tail, an unterminated last line is
+ * not a line but reported in *tail (the journal's torn record).
+ */
+int	profile_read_limited(struct profile *p, int fd, const char *source,
+	    size_t max, struct profile_tail *tail, char *err, size_t errlen);
 /*
  * Collect the ipc lines of p.  A malformed value is refused as the worker
  * would: -1 with err "FILE:LINE: COMMAND: EINVAL: Invalid argument".

@@ -3,33 +3,21 @@
  * write with one write(2) per line into a non-blocking pipe, so lines
  * arrive whole unless a line is longer than LOG_LINE_MAX; such a line is
  * cut into pieces, each ended by a newline, rather than held back.
+ * A line privconfd cannot write (stderr is a full non-blocking pipe, or
+ * gone) is counted, and the count is logged as op=log dropped=N before
+ * the next line that gets through: nothing is lost silently.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "daemon/relay.h"
 
 /* Rounds of reading per call, so one chatty child cannot starve the loop. */
 #define RELAY_ROUNDS	16
 /* At exit: a whole pipe's worth (64 KiB) of the shortest reads, and more. */
 #define RELAY_DRAIN_ROUNDS	4096
-
-static void
-relay_out(const char *p, size_t n)
-{
-	ssize_t	 w;
-
-	while (n > 0) {
-		w = write(STDERR_FILENO, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;		/* nowhere to log to: drop it */
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 /* Write every complete line; a full buffer without a newline goes too. */
 static void
@@ -40,13 +28,13 @@ relay_lines(struct relay *r, int final)
 
 	while ((nl = memchr(r->buf, '\n', r->len)) != NULL) {
 		n = (size_t)(nl - r->buf) + 1;
-		relay_out(r->buf, n);
+		log_line(r->buf, n);
 		memmove(r->buf, r->buf + n, r->len - n);
 		r->len -= n;
 	}
 	if (r->len > 0 && (final || r->len == sizeof(r->buf) - 1)) {
 		r->buf[r->len++] = '\n';
-		relay_out(r->buf, r->len);
+		log_line(r->buf, r->len);
 		r->len = 0;
 	}
 }

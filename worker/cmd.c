@@ -79,6 +79,7 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 		return EINVAL;
 	if ((err = c.row->parse(&c)) != 0)
 		return err;
+	res->query = !(c.row->flags & CMD_F_MUTATES) || c.op == '?';
 	if ((err = cmd_permit(p, &c, origin)) != 0)
 		return err;
 	return c.row->apply(p, &c, res, out);

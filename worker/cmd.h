@@ -31,6 +31,7 @@ struct cmd_result {
 	bool	changed;	/* the policy changed: the journal records the line */
 	bool	locked;		/* lock:on took effect: no reply, the IPC server ends */
 	bool	output;		/* out holds the whole reply, no ACK */
+	bool	query;		/* a query (name?, stat, stats): never journaled */
 	enum cmd_show show;	/* cmd_exec_lazy: render this for the reply */
 };
 

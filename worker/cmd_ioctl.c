@@ -68,6 +68,7 @@ cmd_ioctl_apply(struct policy *p, const struct cmd *c,
 	int	 err;
 
 	(void)out;
+	policy_txn_ioctl(p);
 	if (c->op == '+') {
 		if ((err = policy_u32_add(l, (uint32_t)c->num,
 		    POLICY_IOCTL_MAX)) != 0)

@@ -47,6 +47,5 @@ cmd_reset_apply(struct policy *p, const struct cmd *c, struct cmd_result *res,
 {
 	(void)c;
 	(void)out;
-	res->changed = policy_reset(p);
-	return 0;
+	return policy_reset(p, &res->changed);
 }

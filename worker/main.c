@@ -40,6 +40,7 @@ main(int argc, char **argv)
 	struct contract_args args;
 	struct confine_opts co;
 	struct confine_report rep;
+	struct session_cfg scfg;
 	struct policy	*p;
 	char		 err[256];
 	int		 status;
@@ -47,6 +48,8 @@ main(int argc, char **argv)
 	log_init("privconf[worker]: ");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		fatal("op=prctl");
+	/* A vanished listener must be an error return, never a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	if (contract_parse(CONTRACT_WORKER, argc, argv, &args, err,
 	    sizeof(err)) == -1)
 		fatalx("op=start why=\"%s\"", err);
@@ -71,7 +74,10 @@ main(int argc, char **argv)
 	    (uint32_t)rep.landlock_abi, !rep.seccomp ? WIRE_SECCOMP_OFF :
 	    rep.seccomp_debug ? WIRE_SECCOMP_TRAP : WIRE_SECCOMP_KILL);
 
-	status = session_serve(CONTRACT_FD_LINK, p, (size_t)args.max_conn);
+	scfg.max_conn = (size_t)args.max_conn;
+	scfg.journal_fd = co.journal_fd;
+	scfg.journal_sync = (enum contract_sync)args.journal_sync;
+	status = session_serve(CONTRACT_FD_LINK, p, &scfg);
 	policy_free(p);
 	return status;
 }

@@ -24,8 +24,25 @@ struct policy_rulespec {
 	struct netaddr	 net;
 };
 
-/* policy.c: state.  docs/commands.md 3.9; true when anything changed. */
-bool	policy_reset(struct policy *);
+/*
+ * policy.c: state.  docs/commands.md 3.9: 0 (*changed: anything did) or
+ * ENOMEM, and then nothing changed.
+ */
+int	policy_reset(struct policy *, bool *changed);
+
+/*
+ * policy_txn.c: changes from begin on are undone as one by rollback
+ * (docs/design.md 6), or kept by commit.  Each list change calls
+ * policy_txn_ioctl() first.  rollback returns 0, or ENOMEM when the rules
+ * could not be rebuilt (the policy is then unusable: the worker must
+ * fail closed).
+ */
+void	policy_txn_begin(struct policy *);
+void	policy_txn_ioctl(struct policy *);
+/* reset's rules: cleared, or set aside whole in a transaction. */
+int	policy_txn_reset_rules(struct policy *);
+void	policy_txn_commit(struct policy *);
+int	policy_txn_rollback(struct policy *);
 /* Add and remove on ioctl lists and uid/gid transitions. */
 int	policy_u32_add(struct policy_u32list *, uint32_t, size_t max);
 bool	policy_u32_remove(struct policy_u32list *, uint32_t, bool every);

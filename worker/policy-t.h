@@ -187,6 +187,27 @@ struct policy_str {
 	size_t		 len;
 };
 
+/*
+ * What a transaction (worker/policy_txn.c) restores: the settings a
+ * client can change, as they were at its begin.  The startup-only ones
+ * never change over IPC, so they need no undo.
+ */
+struct policy_txn {
+	bool		 active;
+	enum policy_lock lock;
+	uint64_t	 on;
+	uint8_t		 def[POLICY_CAT_COUNT];
+	uint64_t	 mem_max;
+	uint64_t	 mem_vm_max;
+	uint64_t	 pid_max;
+	uint32_t	 trace;
+	int32_t		 force_umask;
+	bool		 ioctl_saved;	/* copied at their first change */
+	struct policy_u32list ioctl_allow;
+	struct policy_u32list ioctl_deny;
+	struct ruleidx	*rules;		/* the rules a reset replaced */
+};
+
 struct policy {
 	enum policy_lock lock;
 	uint64_t	 on;			/* categories switched on */
@@ -223,6 +244,7 @@ struct policy {
 	 * reset, not in the frozen stat schema.
 	 */
 	struct policy_confine confine[POLICY_PROC_COUNT];
+	struct policy_txn txn;
 };
 
 #endif

@@ -78,35 +78,36 @@ policy_free(struct policy *p)
  * startup-only setting stay.  The lists are emptied, not freed, except the
  * rules, whose index gives its memory back.
  */
-bool
-policy_reset(struct policy *p)
+int
+policy_reset(struct policy *p, bool *changed)
 {
 	uint64_t on;
 	uint32_t trace;
-	bool	 changed = false;
 	size_t	 i;
 
 	on = (POLICY_CATS_PATH | POLICY_CATS_NET) |
 	    (p->on & POLICY_CATS_STARTUP);
 	trace = p->trace & POLICY_TRACE_STARTUP;
-	if (p->on != on || p->trace != trace || ruleidx_count(p->rules) != 0 ||
-	    p->ioctl_allow.n != 0 || p->ioctl_deny.n != 0 ||
-	    p->mem_max != 0 || p->mem_vm_max != 0 || p->pid_max != 0 ||
-	    p->force_umask != POLICY_UMASK_UNSET)
-		changed = true;
-	for (i = 0; i < POLICY_CAT_COUNT; i++) {
+	*changed = p->on != on || p->trace != trace ||
+	    ruleidx_count(p->rules) != 0 || p->ioctl_allow.n != 0 ||
+	    p->ioctl_deny.n != 0 || p->mem_max != 0 || p->mem_vm_max != 0 ||
+	    p->pid_max != 0 || p->force_umask != POLICY_UMASK_UNSET;
+	for (i = 0; i < POLICY_CAT_COUNT; i++)
 		if (p->def[i] != POLICY_ACT_DENY)
-			changed = true;
+			*changed = true;
+	/* The only step that can fail goes first: then nothing moved. */
+	if (policy_txn_reset_rules(p) != 0)
+		return ENOMEM;
+	for (i = 0; i < POLICY_CAT_COUNT; i++)
 		p->def[i] = POLICY_ACT_DENY;
-	}
 	p->on = on;
 	p->trace = trace;
-	ruleidx_clear(p->rules);
+	policy_txn_ioctl(p);
 	p->ioctl_allow.n = 0;
 	p->ioctl_deny.n = 0;
 	p->mem_max = p->mem_vm_max = p->pid_max = 0;
 	p->force_umask = POLICY_UMASK_UNSET;
-	return changed;
+	return 0;
 }
 
 bool

@@ -14,6 +14,7 @@
 #ifndef PRIVCONF_RULEIDX_T_H
 #define PRIVCONF_RULEIDX_T_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ struct policy_group {
 	struct htab_entry he;
 	uint32_t	 newest;	/* a rule id; each links an older */
 	uint32_t	 nrules;
+	uint8_t		 zombie;	/* empty, kept for a transaction */
 	uint8_t		 act;		/* enum policy_act */
 	uint8_t		 cat;		/* enum policy_cat */
 	uint8_t		 kind;		/* enum policy_pat */
@@ -56,6 +58,19 @@ struct policy_node {
 	uint16_t	 keylen;
 	uint8_t		 cat;
 	uint8_t		 tag;		/* enum ruleidx_tag */
+	uint8_t		 zombie;	/* empty, kept for a transaction */
+};
+
+/* A rule older than a transaction that the transaction removed. */
+struct ruleidx_kept {
+	uint64_t	 seq;
+	struct policy_group *grp;	/* kept alive until the end */
+};
+
+/* A group or node a transaction left empty and keeps until its end. */
+struct ruleidx_zombie {
+	struct htab_entry *he;
+	uint8_t		 node;		/* 0: a group, 1: a node */
 };
 
 struct policy_rule {
@@ -90,6 +105,18 @@ struct ruleidx {
 	 */
 	uint32_t	 netlen[2][2][129];
 	uint64_t	 netbits[2][2][3];
+	/*
+	 * A transaction (ruleidx_txn_begin): groups and nodes left empty
+	 * are kept, not freed, and the rules it removed that are older than
+	 * it are remembered, so that ruleidx_txn_rollback() can rebuild the
+	 * rules as they were.
+	 */
+	bool		 txn;
+	uint64_t	 txn_seq;	/* rules of seq <= it are older */
+	struct ruleidx_kept *kept;
+	size_t		 nkept, capkept;
+	struct ruleidx_zombie *zombies;
+	size_t		 nzombie, capzombie;
 };
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/limits.h"
+#include "common/log.h"
 #include "worker/ruleidx.h"
 
 #define NONE	RULEIDX_NONE
@@ -50,6 +51,8 @@ ruleidx_new(void)
 	return x;
 }
 
+static void	txn_free(struct ruleidx *);
+
 void
 ruleidx_clear(struct ruleidx *x)
 {
@@ -67,6 +70,7 @@ ruleidx_clear(struct ruleidx *x)
 	htab_free(&x->groups);
 	htab_free(&x->nodes);
 	free(x->slot);
+	txn_free(x);
 	memcpy(key, x->key, sizeof(key));
 	memset(x, 0, sizeof(*x));
 	memcpy(x->key, key, sizeof(key));
@@ -80,6 +84,18 @@ ruleidx_free(struct ruleidx *x)
 		return;
 	ruleidx_clear(x);
 	free(x);
+}
+
+/* The transaction's own arrays (ruleidx_clear keeps them). */
+static void
+txn_free(struct ruleidx *x)
+{
+	free(x->kept);
+	free(x->zombies);
+	x->kept = NULL;
+	x->zombies = NULL;
+	x->nkept = x->capkept = x->nzombie = x->capzombie = 0;
+	x->txn = false;
 }
 
 size_t
@@ -443,6 +459,67 @@ rule_link(struct ruleidx *x, uint32_t id, struct policy_group *g,
 	x->n++;
 }
 
+/* Grow a transaction's array by one: fatal past memory, as a link is. */
+static void *
+txn_grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	size_t	 ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 64;
+	if ((v = reallocarray(v, ncap, sz)) == NULL)
+		fatal("op=ruleidx why=\"transaction record\"");
+	*cap = ncap;
+	return v;
+}
+
+/*
+ * A rule older than the transaction was removed: remember it, and keep
+ * its group alive (group_empty) until the transaction ends.  At most one
+ * record per rule removed, so a batch's records are bounded by its
+ * commands (a '^' of many equal rules shares their one group).
+ */
+static void
+txn_keep(struct ruleidx *x, uint64_t seq, struct policy_group *g)
+{
+	x->kept = txn_grow(x->kept, &x->capkept, x->nkept,
+	    sizeof(*x->kept));
+	x->kept[x->nkept++] = (struct ruleidx_kept){ seq, g };
+}
+
+/* Listed once, however often it empties and fills again. */
+static void
+txn_zombie(struct ruleidx *x, struct htab_entry *he, uint8_t *flag,
+    uint8_t node)
+{
+	if (*flag)
+		return;
+	*flag = 1;
+	x->zombies = txn_grow(x->zombies, &x->capzombie, x->nzombie,
+	    sizeof(*x->zombies));
+	x->zombies[x->nzombie++] = (struct ruleidx_zombie){ he, node };
+}
+
+/* An empty group goes, unless a transaction may still need it. */
+static void
+group_empty(struct ruleidx *x, struct policy_group *g)
+{
+	if (x->txn)
+		txn_zombie(x, &g->he, &g->zombie, 0);
+	else
+		group_drop(x, g);
+}
+
+static void
+node_empty(struct ruleidx *x, struct policy_node *nd)
+{
+	if (x->txn)
+		txn_zombie(x, &nd->he, &nd->zombie, 1);
+	else
+		node_drop(x, nd);
+}
+
 /* Remove rule id, the newest of its group, from everything. */
 static void
 rule_unlink(struct ruleidx *x, uint32_t id)
@@ -472,13 +549,15 @@ rule_unlink(struct ruleidx *x, uint32_t id)
 	x->words[g->cat] -= g->glob.words;
 	x->patbytes -= g->patlen;
 	x->n--;
+	if (x->txn && r->seq <= x->txn_seq)
+		txn_keep(x, r->seq, g);
 	/* The node goes first: its key is still spelled by g. */
 	if (nd->nrules == 0)
-		node_drop(x, nd);
+		node_empty(x, nd);
 	else if (nd->keyg == g && g->nrules == 0)
 		nd->keyg = x->slot[nd->newest].grp;
 	if (g->nrules == 0)
-		group_drop(x, g);
+		group_empty(x, g);
 	r->grp = NULL;
 	r->node = NULL;
 	r->next = x->freeslot;
@@ -570,7 +649,9 @@ ruleidx_remove_last(struct ruleidx *x, const struct policy_rulespec *s,
 	size_t	 i, removed = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((g = group_find(x, &s[i], spec_hash(x, &s[i]))) == NULL)
+		/* An empty group is one a transaction keeps: no rule. */
+		if ((g = group_find(x, &s[i], spec_hash(x, &s[i]))) == NULL ||
+		    g->nrules == 0)
 			continue;
 		rule_unlink(x, g->newest);
 		removed++;
@@ -587,9 +668,10 @@ ruleidx_remove_all(struct ruleidx *x, const struct policy_rulespec *s,
 	bool	 last;
 
 	for (i = 0; i < n; i++) {
-		if ((g = group_find(x, &s[i], spec_hash(x, &s[i]))) == NULL)
+		if ((g = group_find(x, &s[i], spec_hash(x, &s[i]))) == NULL ||
+		    g->nrules == 0)
 			continue;
-		/* The last unlink frees g. */
+		/* The last unlink frees g (or keeps it, in a transaction). */
 		do {
 			last = g->nrules == 1;
 			rule_unlink(x, g->newest);
@@ -597,4 +679,120 @@ ruleidx_remove_all(struct ruleidx *x, const struct policy_rulespec *s,
 		} while (!last);
 	}
 	return removed;
+}
+
+/* Transactions. */
+
+void
+ruleidx_txn_begin(struct ruleidx *x)
+{
+	x->txn = true;
+	x->txn_seq = x->seq;
+	x->nkept = x->nzombie = 0;
+}
+
+/* The end of a transaction either way: free what it kept empty. */
+static void
+txn_end(struct ruleidx *x)
+{
+	struct policy_group *g;
+	struct policy_node *nd;
+	size_t	 i;
+
+	x->txn = false;
+	/* Nodes first: an empty node's key is still spelled by its group. */
+	for (i = 0; i < x->nzombie; i++) {
+		if (!x->zombies[i].node)
+			continue;
+		nd = (struct policy_node *)x->zombies[i].he;
+		nd->zombie = 0;
+		if (nd->nrules == 0)
+			node_drop(x, nd);
+	}
+	for (i = 0; i < x->nzombie; i++) {
+		if (x->zombies[i].node)
+			continue;
+		g = (struct policy_group *)x->zombies[i].he;
+		g->zombie = 0;
+		if (g->nrules == 0)
+			group_drop(x, g);
+	}
+	x->nkept = x->nzombie = 0;
+}
+
+void
+ruleidx_txn_commit(struct ruleidx *x)
+{
+	if (x->txn)
+		txn_end(x);
+}
+
+static int
+kept_cmp(const void *a, const void *b)
+{
+	uint64_t sa = ((const struct ruleidx_kept *)a)->seq;
+	uint64_t sb = ((const struct ruleidx_kept *)b)->seq;
+
+	return (sa > sb) - (sa < sb);
+}
+
+/* The spec of a group, for ruleidx_add. */
+static void
+group_spec(const struct policy_group *g, struct policy_rulespec *s)
+{
+	s->pat = g->pat;
+	s->patlen = g->patlen;
+	s->act = g->act;
+	s->cat = g->cat;
+	s->kind = g->kind;
+	s->net = g->net;
+}
+
+/*
+ * The rules as they were at begin are those still here that are older
+ * than it, and those it removed, in the order of their seq: added again,
+ * in that order, to a fresh index.  Rare (a journal that failed), so the
+ * whole index is rebuilt: O(rules) and no finer bookkeeping to get wrong.
+ */
+int
+ruleidx_txn_rollback(struct ruleidx *x)
+{
+	struct policy_rulespec spec;
+	struct ruleidx	*y;
+	const struct policy_rule *r;
+	size_t		 k = 0;
+	int		 err = 0;
+
+	if (!x->txn)
+		return 0;
+	qsort(x->kept, x->nkept, sizeof(*x->kept), kept_cmp);
+	if ((y = calloc(1, sizeof(*y))) == NULL)
+		err = ENOMEM;
+	else {
+		y->first = y->last = y->freeslot = NONE;
+		memcpy(y->key, x->key, sizeof(y->key));
+	}
+	r = ruleidx_first(x);
+	while (err == 0 && (r != NULL || k < x->nkept)) {
+		if (r != NULL && r->seq > x->txn_seq) {
+			r = ruleidx_next(x, r);
+			continue;
+		}
+		if (k < x->nkept && (r == NULL || x->kept[k].seq < r->seq))
+			group_spec(x->kept[k++].grp, &spec);
+		else {
+			group_spec(r->grp, &spec);
+			r = ruleidx_next(x, r);
+		}
+		err = ruleidx_add(y, &spec, 1);
+	}
+	/* Everything of x goes, the groups kept for it included. */
+	ruleidx_clear(x);
+	if (err != 0) {
+		ruleidx_free(y);
+		return err;
+	}
+	*x = *y;
+	free(y);
+	return 0;
 }

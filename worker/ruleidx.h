@@ -34,6 +34,17 @@ size_t	ruleidx_remove_last(struct ruleidx *, const struct policy_rulespec *,
 size_t	ruleidx_remove_all(struct ruleidx *, const struct policy_rulespec *,
 	    size_t n);
 
+/*
+ * A transaction: changes from begin on can be undone as one
+ * (docs/design.md 6: a journal write that fails takes back the changes
+ * it should have recorded).  commit keeps them; rollback restores the
+ * rules exactly as they were at begin, order included, and returns 0 or
+ * ENOMEM (the index is then empty and the caller must not go on).
+ */
+void	ruleidx_txn_begin(struct ruleidx *);
+void	ruleidx_txn_commit(struct ruleidx *);
+int	ruleidx_txn_rollback(struct ruleidx *);
+
 size_t	ruleidx_count(const struct ruleidx *);
 /* The harshest action among cat's rules (enum policy_act), -1: none. */
 int	ruleidx_max_act(const struct ruleidx *, enum policy_cat);

@@ -23,6 +23,8 @@
 #include "common/wire.h"
 #include "worker/cmd.h"
 #include "worker/conns.h"
+#include "worker/journal.h"
+#include "worker/policy-ops.h"
 #include "worker/policy.h"
 #include "worker/render.h"
 #include "worker/session.h"
@@ -34,6 +36,12 @@ enum phase {
 	PHASE_DONE,	/* locked or failed: nothing more is read */
 };
 
+/* A change of this batch, whose reply the journal's commit decides. */
+struct change {
+	uint64_t	 conn;
+	uint64_t	 id;
+};
+
 struct session {
 	int		 fd;
 	struct policy	*policy;
@@ -41,6 +49,12 @@ struct session {
 	int		 status;	/* exit status once PHASE_DONE */
 	uint64_t	 last_id;
 	uint64_t	 version;	/* bumped by every change */
+	struct journal	 journal;
+	/* This batch: its changes, and a lock:on waiting for the commit. */
+	struct change	*changes;
+	size_t		 nchanges, capchanges;
+	bool		 stop;		/* lock:on: handle no frame after it */
+	struct change	 locked;
 	struct buf	 in;
 	struct buf	 out;
 	struct buf	 tmp;		/* a reply of its own being built */
@@ -82,18 +96,29 @@ session_send(struct session *s, const struct wire_msg *m)
 		fatal("op=encode type=%s", wire_type_name(m->type));
 }
 
+/*
+ * One line per command: changes and refusals always (they are what an
+ * audit needs, and the journal has them whole), queries only with -v
+ * (they are most of the traffic and change nothing).  A command cut to
+ * fit the line ends with "..." and the line says truncated=1.
+ */
 static void
 log_command(const struct wire_msg *m, const struct cmd_result *res)
 {
 	char	 esc[LOG_LINE_MAX / 2];
 	const char *name;
+	bool	 cut;
 
-	log_escape(esc, sizeof(esc), (const char *)m->data, m->data_len,
-	    true);
+	if (res->query && !log_verbose())
+		return;
+	cut = log_escape(esc, sizeof(esc) - 3, (const char *)m->data,
+	    m->data_len, true);
+	if (cut)
+		strcat(esc, "...");
 	name = res->err ? errtab_name(res->err) : NULL;
-	log_info("op=cmd uid=%u gid=%u pid=%u cmd=\"%s\" err=%s%s",
+	log_info("op=cmd uid=%u gid=%u pid=%u cmd=\"%s\" err=%s%s%s",
 	    m->uid, m->gid, m->pid, esc, name ? name : "0",
-	    res->locked ? " locked=1" : "");
+	    res->locked ? " locked=1" : "", cut ? " truncated=1" : "");
 }
 
 /* The handlers of session_table. */
@@ -184,14 +209,92 @@ handle_credit(struct session *s, const struct wire_msg *m)
 
 /* lock:on: no reply bytes, the IPC server ends; owed replies go too. */
 static void
-session_locked(struct session *s, const struct wire_msg *m)
+session_locked(struct session *s)
 {
-	struct wire_msg	 r = { .type = WIRE_REPLY, .conn = m->conn,
-	    .id = m->id, .flags = WIRE_F_FATAL };
+	struct wire_msg	 r = { .type = WIRE_REPLY, .conn = s->locked.conn,
+	    .id = s->locked.id, .flags = WIRE_F_FATAL };
 
 	session_send(s, &r);
 	s->phase = PHASE_DONE;
 	s->status = 0;
+}
+
+static void
+change_note(struct session *s, uint64_t conn, uint64_t id)
+{
+	size_t	 ncap;
+
+	if (s->nchanges == s->capchanges) {
+		ncap = s->capchanges ? s->capchanges * 2 : 64;
+		if ((s->changes = reallocarray(s->changes, ncap,
+		    sizeof(*s->changes))) == NULL)
+			fatal("op=session why=\"changes\"");
+		s->capchanges = ncap;
+	}
+	s->changes[s->nchanges++] = (struct change){ conn, id };
+}
+
+/* The reply a connection is owed for request id, or NULL once it left. */
+static struct wreply *
+change_reply(struct session *s, const struct change *ch)
+{
+	struct wconn	*c;
+	unsigned	 i;
+
+	if ((c = conns_find(&s->conns, ch->conn)) == NULL)
+		return NULL;
+	for (i = 0; i < c->n; i++)
+		if (c->ring[(c->head + i) % CONN_INFLIGHT_MAX].id == ch->id)
+			return &c->ring[(c->head + i) % CONN_INFLIGHT_MAX];
+	return NULL;
+}
+
+/*
+ * The end of a batch: its journal records reach the disk before any of
+ * its replies leave (docs/design.md 6).  When they cannot, every change
+ * of the batch is taken back and answered with the errno instead, the
+ * policy and the journal agree again, and the worker goes on.  Returns
+ * true when a lock:on was taken back, so the frames after it must run.
+ */
+static bool
+session_commit(struct session *s)
+{
+	struct policy_txn *t = &s->policy->txn;
+	struct wconn	*c;
+	struct wreply	*w;
+	size_t		 i;
+	int		 err;
+
+	if ((err = journal_commit(&s->journal)) == 0) {
+		policy_txn_commit(s->policy);
+		s->nchanges = 0;
+		if (s->stop)
+			session_locked(s);
+		return false;
+	}
+	if (t->active && policy_txn_rollback(s->policy) != 0)
+		fatalx("op=journal why=\"cannot roll the policy back\"");
+	s->version++;
+	log_warnx("op=journal why=\"write or sync failed: %zu changes taken "
+	    "back\" err=%s", s->nchanges + s->stop, errtab_name(err));
+	for (i = 0; i < s->nchanges; i++) {
+		if ((w = change_reply(s, &s->changes[i])) == NULL)
+			continue;
+		if (w->r != NULL)
+			render_put(&s->rc, w->r);
+		w->r = NULL;
+		buf_free(&w->body);
+		w->err = err;
+	}
+	s->nchanges = 0;
+	if (!s->stop)
+		return false;
+	/* Not locked after all: lock:on gets the error, frames go on. */
+	s->stop = false;
+	if ((c = conns_find(&s->conns, s->locked.conn)) != NULL &&
+	    (w = conns_push(&s->conns, c, s->locked.id)) != NULL)
+		w->err = err;
+	return true;
 }
 
 /*
@@ -221,6 +324,7 @@ static void
 handle_request(struct session *s, const struct wire_msg *m)
 {
 	struct cmd_result res;
+	struct journal_who who;
 	struct wconn	*c;
 	struct wreply	*w;
 	int		 err;
@@ -238,17 +342,29 @@ handle_request(struct session *s, const struct wire_msg *m)
 		fatalx("op=protocol why=\"connection %llu has more than %d "
 		    "requests in flight\"", (unsigned long long)m->conn,
 		    CONN_INFLIGHT_MAX);
+	if (journal_on(&s->journal) && !s->policy->txn.active)
+		policy_txn_begin(s->policy);
 	buf_reset(&s->tmp);
 	cmd_exec_lazy(s->policy, m->data, m->data_len, CMD_IPC, &s->tmp,
 	    &res);
 	log_command(m, &res);
-	if (res.changed)
+	who = (struct journal_who){ m->uid, m->gid, m->pid };
+	if (res.changed) {
 		s->version++;
+		journal_change(&s->journal, time(NULL), &who, m->data,
+		    m->data_len);
+	} else if (res.err != 0 && !res.query)
+		journal_refusal(&s->journal, time(NULL), &who, res.err,
+		    m->data, m->data_len);
 	if (res.locked) {
-		session_locked(s, m);
+		/* The FATAL reply waits for the journal: session_commit. */
+		s->stop = true;
+		s->locked = (struct change){ m->conn, m->id };
 		return;
 	}
 	w = conns_push(&s->conns, c, m->id);
+	if (res.changed && journal_on(&s->journal))
+		change_note(s, m->conn, m->id);
 	w->err = res.err;
 	if (res.err == 0 && res.show != CMD_SHOW_NONE) {
 		if ((w->r = render_get(&s->rc, s->policy, s->version, res.show,
@@ -259,6 +375,10 @@ handle_request(struct session *s, const struct wire_msg *m)
 		w->body = s->tmp;
 		s->tmp = (struct buf)BUF_INIT;
 	}
+	/* --journal-sync always: this change is durable before the next. */
+	if (s->journal.sync == CONTRACT_SYNC_ALWAYS &&
+	    journal_pending(&s->journal))
+		(void)session_commit(s);
 }
 
 /* What each phase accepts (OpenSSH's mon_table); anything else is fatal. */
@@ -301,7 +421,7 @@ session_frames(struct session *s)
 	const char	*why;
 	ssize_t		 n;
 
-	while (s->phase != PHASE_DONE) {
+	while (s->phase != PHASE_DONE && !s->stop) {
 		n = wire_decode(buf_head(&s->in), buf_unread(&s->in), &m, &why);
 		if (n == 0)
 			break;
@@ -323,7 +443,7 @@ session_flush(struct session *s)
 }
 
 int
-session_serve(int fd, struct policy *p, size_t max_conn)
+session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 {
 	struct session	*s;
 	ssize_t		 n;
@@ -334,8 +454,9 @@ session_serve(int fd, struct policy *p, size_t max_conn)
 	s->fd = fd;
 	s->policy = p;
 	s->phase = PHASE_SETUP;
-	if (conns_init(&s->conns, max_conn, &s->rc) == -1)
+	if (conns_init(&s->conns, cfg->max_conn, &s->rc) == -1)
 		fatal("op=session why=\"connection table\"");
+	journal_init(&s->journal, cfg->journal_fd, cfg->journal_sync);
 	while (s->phase != PHASE_DONE) {
 		if (buf_reserve(&s->in, READ_CHUNK) == -1)
 			fatal("op=read");
@@ -355,12 +476,17 @@ session_serve(int fd, struct policy *p, size_t max_conn)
 			break;
 		}
 		s->in.len += (size_t)n;
-		session_frames(s);
+		/* A lock:on whose record failed lets the frames after it in. */
+		do
+			session_frames(s);
+		while (s->phase == PHASE_REQUEST && session_commit(s));
 		session_flush(s);
 	}
 	status = s->status;
 	/* Every rendering goes with the last reply that held it. */
 	conns_free(&s->conns);
+	journal_free(&s->journal);
+	free(s->changes);
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->tmp);

@@ -129,8 +129,9 @@ Test(bounds, stat_amplification_is_bounded)
 	h_init(&d, H_PATH);
 	prof = h_write_file(&d, "big", text);
 	free(text);
-	h_spawn(&d, "-P", prof, "--max-queue", "16384", "--max-conn", "16",
-	    NULL);
+	/* -v: queries are logged only then, and the test counts them. */
+	h_spawn(&d, "-v", "-P", prof, "--max-queue", "16384", "--max-conn",
+	    "16", NULL);
 	h_ready(&d);
 	wk = h_child_named(d.pid, "privconf-worker");
 	ls = h_child_named(d.pid, "privconf-listener");
@@ -178,7 +179,7 @@ Test(bounds, never_reading_connections_are_bounded)
 	int		 fd[NCONN];
 	pid_t		 ls;
 
-	h_start(&d, "--max-queue", "16384", "--max-conn", "80",
+	h_start(&d, "-v", "--max-queue", "16384", "--max-conn", "80",
 	    "--max-conn-per-uid", "80", NULL);
 	ls = h_child_named(d.pid, "privconf-listener");
 	l0 = rss(ls);

@@ -259,13 +259,38 @@ Test(daemon_options, unknown_options_are_refused_with_their_name)
 	cr_assert_str_eq(err, "bad option --foreground=yes");
 }
 
-Test(daemon_options, journal_options_are_not_there_yet)
+Test(daemon_options, journal_and_its_sync_mode)
 {
-	cr_assert_eq(parse("--journal", "j", NULL), OPTIONS_ERROR);
-	cr_assert_str_eq(err, "bad option --journal");
-	cr_assert_eq(parse("-j", "j", NULL), OPTIONS_ERROR);
-	cr_assert_str_eq(err, "unknown option -j");
-	cr_assert_eq(parse("--journal-sync", "none", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse(NULL), OPTIONS_RUN);
+	cr_assert_null(o.journal);
+	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_BATCH);
+	cr_assert_eq(parse("-j", "/var/lib/privconf/journal", NULL),
+	    OPTIONS_RUN);
+	cr_assert_str_eq(o.journal, "/var/lib/privconf/journal");
+	cr_assert_eq(parse("--journal=j", "--journal-sync", "always", NULL),
+	    OPTIONS_RUN);
+	cr_assert_str_eq(o.journal, "j");
+	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_ALWAYS);
+	cr_assert_eq(parse("--journal-sync=none", NULL), OPTIONS_RUN);
+	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_NONE);
+	cr_assert_eq(parse("--journal-sync", "batch", NULL), OPTIONS_RUN);
+	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_BATCH);
+}
+
+Test(daemon_options, bad_journal_options_are_refused)
+{
+	cr_assert_eq(parse("--journal-sync", "sometimes", NULL),
+	    OPTIONS_ERROR);
+	cr_assert_str_eq(err, "--journal-sync: sometimes: not one of batch, "
+	    "always, none");
+	cr_assert_eq(parse("--journal-sync", "Always", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--journal-sync", "", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("-j", "", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "empty argument to --journal");
+	cr_assert_eq(parse("-j", "a", "-j", "b", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "--journal given twice");
+	cr_assert_eq(parse("-j", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "option -j needs an argument");
 }
 
 Test(daemon_options, missing_argument_is_refused)

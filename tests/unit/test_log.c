@@ -1,7 +1,9 @@
 /* Escaping of client and profile bytes in log lines. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -86,4 +88,43 @@ Test(log, long_line_is_cut_to_one_line)
 	cr_assert_eq(strlen(s), LOG_LINE_MAX);
 	cr_assert_eq(s[LOG_LINE_MAX - 1], '\n');
 	cr_assert_eq(strchr(s, '\n'), s + LOG_LINE_MAX - 1);
+}
+
+/*
+ * A full non-blocking pipe drops lines; the count comes out, in a line of
+ * its own, before the next line that gets through.  log_line (privconfd
+ * relaying its children) shares the count.
+ */
+Test(log, dropped_lines_are_counted_and_reported)
+{
+	char	 buf[65536 * 4], *s;
+	int	 p[2], saved;
+	ssize_t	 n;
+	size_t	 full = 0;
+
+	cr_assert_eq(pipe2(p, O_NONBLOCK), 0);
+	while (write(p[1], "x", 1) == 1)
+		full++;
+	cr_assert_gt(full, 0);
+	saved = dup(2);
+	cr_assert_eq(dup2(p[1], 2), 2);
+	log_init("t: ");
+	log_info("op=one");
+	log_line("c: op=two\n", 10);
+	log_warnx("op=three");
+	cr_assert_eq(log_dropped_count(), 3);
+	/* Empty the pipe: the next line carries the count first. */
+	while (read(p[0], buf, sizeof(buf)) > 0)
+		;
+	log_line("c: op=four\n", 11);
+	cr_assert_eq(log_dropped_count(), 0);
+	cr_assert_eq(dup2(saved, 2), 2);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	cr_assert_gt(n, 0);
+	buf[n] = '\0';
+	s = buf;
+	cr_assert_str_eq(s, "t: op=log dropped=3\nc: op=four\n");
 }

@@ -45,10 +45,13 @@ fake_start(struct fake *f)
 		int null = open("/dev/null", O_WRONLY);
 		dup2(null, 2);
 		alarm(20);
+		/* As in worker/main.c: a closed fake is EPIPE, not a signal. */
+		signal(SIGPIPE, SIG_IGN);
 		if ((p = policy_new()) == NULL)
 			_exit(99);
 		policy_set_ipc(p, "@test", 0, -1);
-		_exit(session_serve(sv[1], p, FAKE_MAX_CONN));
+		_exit(session_serve(sv[1], p, &(struct session_cfg){
+		    FAKE_MAX_CONN, -1, CONTRACT_SYNC_BATCH }));
 	}
 	close(sv[1]);
 	f->fd = sv[0];
