@@ -2,6 +2,8 @@
 #   make          build everything into build/
 #   make check    build and run every test (installs missing Debian packages as root)
 #   make run      build and start privconfd in the foreground on ./run/privconf.sock
+#   make bench    the benchmarks against HAProxy, Redis and an echo server
+#                 (docs/PERFORMANCE.md); make bench-quick: one short round
 #   SANITIZE=1    build everything with ASan and UBSan
 
 CC	?= cc
@@ -62,8 +64,8 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 INTEG_BINS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
 BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check unit integration run deps clean bench check-no-bench \
-	lint-man fuzz-smoke
+.PHONY: all check unit integration run deps clean bench bench-quick \
+	bench-build check-no-bench lint-man fuzz-smoke
 all: $(BINS)
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
@@ -148,8 +150,14 @@ check: deps
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" \
 	    sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
 
-bench: $(BINS) $(BENCH_BINS)
+# bench/run.sh installs haproxy, redis-server and valgrind when missing.
+bench-build: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@$(MAKE) --no-print-directory B=$(NOSANDBOX_B) NOSANDBOX=1 all
+bench: bench-build
+	@bash bench/run.sh full
+bench-quick: bench-build
+	@bash bench/run.sh quick
 
 run: deps
 	@$(MAKE) --no-print-directory all
