@@ -131,7 +131,7 @@ sys_run() {
 	local names=(privconfd listener worker)
 	shift
 	for sc in read write readv writev recvfrom sendto recvmsg sendmsg \
-	    epoll_wait epoll_pwait epoll_ctl accept4 close shutdown \
+	    epoll_wait epoll_pwait epoll_ctl poll ppoll accept4 close shutdown \
 	    getsockopt; do
 		[ -d "/sys/kernel/tracing/events/syscalls/sys_enter_$sc" ] &&
 			ev="$ev,syscalls:sys_enter_$sc"

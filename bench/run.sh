@@ -62,6 +62,16 @@ need_packages() {
 	    >/dev/null || die "apt-get install$missing failed"
 }
 
+# How busy the machine is besides us: others' load moves every timing.
+machine_load() {
+	local psi=""
+	[ -r /proc/pressure/cpu ] &&
+		psi=$(sed -n 's/^some avg10=[^ ]* avg60=\([^ ]*\).*/\1/p' \
+		    /proc/pressure/cpu)
+	echo "# load at $1: $(cut -d' ' -f1-3 /proc/loadavg)" \
+	    "(1, 5, 15 min); CPU pressure ${psi:-n/a}% (60 s)"
+}
+
 [ "$(id -u)" = 0 ] ||
 	die "run as root: privconfd drops to nobody, callgrind runs as nobody"
 need_packages
@@ -94,6 +104,7 @@ R=$RES/results.txt
 	echo "# $(redis-server --version)"
 	echo "# privconf" \
 	    "$(git -C "$ROOT" describe --always --dirty 2>/dev/null)"
+	machine_load start
 } >"$R"
 
 PCONF=(--ipc-uid any --max-conn 20000 --max-conn-per-uid 20000)
@@ -123,6 +134,7 @@ if part cg; then
 	cg_run "$CG_N"
 fi
 
+machine_load end >>"$R"
 tops=("$RES"/callgrind-read-*.txt)
 [ -e "${tops[0]}" ] || tops=()
 awk -f "$ROOT/bench/report.awk" "$R" "${tops[@]}" | tee "$RES/report.txt"
