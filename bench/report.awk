@@ -300,38 +300,30 @@ function val(name, t, f, fmt) {
 	out("VALUE", name, med(t, "privconf", f), fmt)
 }
 
-# privconf's rate on test t over server s's on test ps, round by round.
-function xratio(t, ps, s,    r, list, a, b) {
+# The median over the rounds of field f of (test ta, server sa) over
+# field f of (test tb, server sb), both from the same round.
+function rmed(ta, sa, tb, sb, f,    r, list, a, b) {
 	list = ""
 	for (r in rounds) {
-		a = one[t SUBSEP "privconf" SUBSEP r SUBSEP "per_s"]
-		b = one[ps SUBSEP s SUBSEP r SUBSEP "per_s"]
+		a = one[ta SUBSEP sa SUBSEP r SUBSEP f]
+		b = one[tb SUBSEP sb SUBSEP r SUBSEP f]
 		if (a != "" && b != "" && b + 0 > 0)
 			list = list " " a / b
 	}
 	return median(list)
 }
 
-# privconf's server CPU per command over HAProxy's, round by round.
-function cratio(t,    r, list, a, b) {
-	list = ""
-	for (r in rounds) {
-		a = one[t SUBSEP "privconf" SUBSEP r SUBSEP "srv_cpu_us"]
-		b = one[t SUBSEP "haproxy" SUBSEP r SUBSEP "srv_cpu_us"]
-		if (a != "" && b != "" && b + 0 > 0)
-			list = list " " a / b
-	}
-	return median(list)
+# privconf's rate on test t over server s's on test ps.
+function xratio(t, ps, s) {
+	return rmed(t, "privconf", ps, s, "per_s")
 }
 
-# The rate of test a over test b on the idle privconfd, round by round.
-function ratio2(a, b,    r, list, u, w) {
-	list = ""
-	for (r in rounds) {
-		u = one[a SUBSEP "privconf-idle" SUBSEP r SUBSEP "per_s"]
-		w = one[b SUBSEP "privconf-idle" SUBSEP r SUBSEP "per_s"]
-		if (u != "" && w != "" && w + 0 > 0)
-			list = list " " u / w
-	}
-	return median(list)
+# privconf's server CPU per command over HAProxy's (lower is better).
+function cratio(t) {
+	return rmed(t, "privconf", t, "haproxy", "srv_cpu_us")
+}
+
+# The rate of test a over test b on the idle privconfd.
+function ratio2(a, b) {
+	return rmed(a, "privconf-idle", b, "privconf-idle", "per_s")
 }
