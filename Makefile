@@ -2,6 +2,8 @@
 #   make          build everything into build/
 #   make check    build and run every test (installs missing Debian packages as root)
 #   make run      build and start privconfd in the foreground on ./run/privconf.sock
+#   make bench    the benchmarks against HAProxy, Redis and an echo server
+#                 (docs/PERFORMANCE.md); make bench-quick: one short round
 #   SANITIZE=1    build everything with ASan and UBSan
 
 CC	?= cc
@@ -14,6 +16,16 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
 	   -fstack-protector-strong -fPIE -I.
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
+# Benchmarks only: children that skip Landlock and seccomp, so callgrind
+# can write its output (common/confine.c).  Only into build/bench-nosandbox;
+# make check proves the default binaries lack the switch.
+NOSANDBOX_B := build/bench-nosandbox
+ifeq ($(NOSANDBOX),1)
+ifneq ($(B),$(NOSANDBOX_B))
+$(error NOSANDBOX=1 builds into $(NOSANDBOX_B) only)
+endif
+CFLAGS	+= -DPRIVCONF_BENCH_NO_SANDBOX
+endif
 ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 LDFLAGS	+= -fsanitize=address,undefined
@@ -56,7 +68,8 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 INTEG_BINS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
 BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check unit integration run deps clean bench lint-man fuzz-smoke
+.PHONY: all check unit integration run deps clean bench bench-quick \
+	bench-build check-no-bench lint-man fuzz-smoke
 all: $(BINS)
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
@@ -141,13 +154,25 @@ fuzz-smoke:
 lint-man:
 	@set -e; for m in $(wildcard docs/*.[1-8]); do mandoc -T lint -W warning $$m; done
 
+# The benchmark switch must never reach a default build: its log words are
+# not in the binaries; and loadgen counts what echo_server echoes.
+check-no-bench: $(BINS) $(B)/bench/loadgen $(B)/bench/echo_server
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh bench/check.sh $(B)
+
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
-	@$(MAKE) --no-print-directory lint-man fuzz-smoke
+	@$(MAKE) --no-print-directory lint-man fuzz-smoke check-no-bench
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" \
 	    sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
 
-bench: $(BINS) $(BENCH_BINS)
+# bench/run.sh installs haproxy, redis-server and valgrind when missing.
+bench-build: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@$(MAKE) --no-print-directory B=$(NOSANDBOX_B) NOSANDBOX=1 all
+bench: bench-build
+	@bash bench/run.sh full
+bench-quick: bench-build
+	@bash bench/run.sh quick
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -38,6 +38,19 @@
 #endif
 #endif
 
+/*
+ * Benchmark builds only (make bench builds them in build/bench-nosandbox/;
+ * make check proves the default binaries lack them): callgrind must open
+ * and write its output file when the process ends, which Landlock,
+ * seccomp and the listener's RLIMIT_FSIZE forbid.  Those are skipped,
+ * loudly, and only when the run says PRIVCONF_BENCH_NO_SANDBOX=1.
+ */
+#ifdef PRIVCONF_BENCH_NO_SANDBOX
+#define CONFINE_BENCH	true
+#else
+#define CONFINE_BENCH	false
+#endif
+
 /* 0, 1, 2, the four named fds and the extra ones. */
 #define KEEP_MAX	(3 + 4 + CONFINE_KEEP_MAX)
 
@@ -437,6 +450,24 @@ confine_seccomp_debug(void)
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
+#ifdef PRIVCONF_BENCH_NO_SANDBOX
+static void
+confine_bench_skip(void)
+{
+	const char *v = getenv("PRIVCONF_BENCH_NO_SANDBOX");
+
+	if (v == NULL || strcmp(v, "1") != 0)
+		fatalx("op=confine why=\"benchmark build without Landlock "
+		    "and seccomp: runs only with PRIVCONF_BENCH_NO_SANDBOX=1\"");
+	report.uid = getuid();
+	report.gid = getgid();
+	log_warnx("op=confine landlock=off-bench seccomp=off-bench "
+	    "fsize=off-bench uid=%u gid=%u root=%s why=\"benchmark build\"",
+	    (unsigned int)report.uid, (unsigned int)report.gid,
+	    report.dropped ? "chroot" : "unchanged");
+}
+#endif
+
 void
 confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 {
@@ -486,13 +517,17 @@ confine_apply(const struct confine_opts *o, const struct confine_profile *p)
 	confine_drop_caps(0);
 
 	/* 5. Resource limits. */
-	nofile = set_limits(p->no_file_size);
+	nofile = set_limits(p->no_file_size && !CONFINE_BENCH);
 
 	/* 6. Not ptrace-able or dumpable by the user; no privilege via exec. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("op=confine why=\"PR_SET_DUMPABLE\"");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("op=confine why=\"PR_SET_NO_NEW_PRIVS\"");
+#ifdef PRIVCONF_BENCH_NO_SANDBOX
+	confine_bench_skip();
+	return;
+#endif
 
 	/* 7. Landlock: no file, no TCP port, no outside socket or signal. */
 	if ((abi = landlock_restrict_all(o->allow_weak)) == -1) {
