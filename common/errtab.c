@@ -14,6 +14,7 @@ static const struct {
 } errtab[] = {
 	{ EPERM,	"EPERM",	"EPERM: Operation not permitted" },
 	{ ENOENT,	"ENOENT",	"ENOENT: No such file or directory" },
+	{ EIO,		"EIO",		"EIO: I/O error" },
 	{ E2BIG,	"E2BIG",	"E2BIG: Argument list too long" },
 	{ EAGAIN,	"EAGAIN",	"EAGAIN: Try again" },
 	{ ENOMEM,	"ENOMEM",	"ENOMEM: Out of memory" },
@@ -21,6 +22,7 @@ static const struct {
 	{ EBUSY,	"EBUSY",	"EBUSY: Device or resource busy" },
 	{ EEXIST,	"EEXIST",	"EEXIST: File exists" },
 	{ EINVAL,	"EINVAL",	"EINVAL: Invalid argument" },
+	{ ENOSPC,	"ENOSPC",	"ENOSPC: No space left on device" },
 	{ ERANGE,	"ERANGE",	"ERANGE: Math result not representable" },
 	{ ENAMETOOLONG,	"ENAMETOOLONG",	"ENAMETOOLONG: File name too long" },
 	{ ENOSYS,	"ENOSYS",	"ENOSYS: Function not implemented" },

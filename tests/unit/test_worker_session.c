@@ -4,6 +4,7 @@
  * checks the replies and the child's exit status.
  */
 #include <criterion/criterion.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -29,8 +30,12 @@ struct fake {
 #define FAKE_MAX_CONN	8
 #define FAKE_CONN	WIRE_CONN_ID(1, 0)
 
+/*
+ * A worker with a journal (jfd, or -1) whose file may not grow past
+ * fsize bytes (0: no limit), as a full disk would refuse it.
+ */
 static void
-fake_start(struct fake *f)
+fake_start_journal(struct fake *f, int jfd, off_t fsize)
 {
 	int	 sv[2];
 
@@ -47,15 +52,28 @@ fake_start(struct fake *f)
 		alarm(20);
 		/* As in worker/main.c: a closed fake is EPIPE, not a signal. */
 		signal(SIGPIPE, SIG_IGN);
+		if (fsize > 0) {
+			struct rlimit rl = { (rlim_t)fsize, (rlim_t)fsize };
+
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+				_exit(98);
+		}
 		if ((p = policy_new()) == NULL)
 			_exit(99);
 		policy_set_ipc(p, "@test", 0, -1);
 		_exit(session_serve(sv[1], p, &(struct session_cfg){
-		    FAKE_MAX_CONN, -1, CONTRACT_SYNC_BATCH }));
+		    FAKE_MAX_CONN, jfd, CONTRACT_SYNC_BATCH }));
 	}
 	close(sv[1]);
 	f->fd = sv[0];
 	f->in = (struct buf)BUF_INIT;
+}
+
+static void
+fake_start(struct fake *f)
+{
+	fake_start_journal(f, -1, 0);
 }
 
 /* The worker may already have exited (lock:on, a fatal frame): no SIGPIPE. */
@@ -572,4 +590,91 @@ Test(worker_session, profile_line_after_lock_on_is_refused)
 	cr_assert_eq(m.lineno, 2);
 	cr_assert_eq(m.err, EPERM);
 	cr_assert_eq(fake_status(&f), 256);
+}
+
+/* The journal's text with each record's time masked as T. */
+static char *
+journal_text(int fd)
+{
+	static char	 s[4096];
+	char		*t;
+	ssize_t		 n = pread(fd, s, sizeof(s) - 1, 0);
+
+	cr_assert_geq(n, 0);
+	s[n] = '\0';
+	for (t = s; (t = strchr(t, '#')) != NULL; t++) {
+		t += t[1] == '!' ? 3 : 2;
+		cr_assert_eq(t[4], '-', "a time at %s", t);
+		cr_assert_eq(t[19], 'Z', "a time at %s", t);
+		memmove(t + 1, t + 20, strlen(t + 20) + 1);
+		t[0] = 'T';
+	}
+	return s;
+}
+
+static int
+tmp_journal(void)
+{
+	char	 path[] = "/tmp/privconf-ws.XXXXXX";
+	int	 fd = mkstemp(path);
+
+	cr_assert_neq(fd, -1);
+	unlink(path);
+	cr_assert_neq(fcntl(fd, F_SETFL, O_APPEND), -1);
+	return fd;
+}
+
+/*
+ * A change and a refusal are journaled, a query is not; and the record of
+ * a change is in the file before its reply leaves the worker.
+ */
+Test(worker_session, changes_and_refusals_are_journaled_before_the_reply)
+{
+	struct fake f;
+	int	 jfd = tmp_journal();
+
+	fake_start_journal(&f, jfd, 0);
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 1, "sandbox/read:off");
+	expect_reply(&f, 1, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	cr_assert_str_eq(journal_text(jfd),
+	    "# T uid=0 gid=0 pid=1\nsandbox/read:off\n");
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/bogus:on");
+	fake_line(&f, WIRE_REQUEST, 3, "sandbox/read?");
+	fake_line(&f, WIRE_REQUEST, 4, "stat");
+	expect_reply(&f, 2, "{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n");
+	expect_reply(&f, 3, "{\"err\":2,\"msg\":\"ENOENT: No such file or directory\"}\n");
+	cr_assert_eq(fake_recv(&f).id, 4);
+	cr_assert_str_eq(journal_text(jfd),
+	    "# T uid=0 gid=0 pid=1\nsandbox/read:off\n"
+	    "#! T uid=0 gid=0 pid=1 err=EINVAL sandbox/bogus:on\n");
+	cr_assert_eq(fake_status(&f), 256);
+	close(jfd);
+}
+
+/*
+ * A journal that cannot grow: the change is answered ENOSPC and undone,
+ * the file holds no part of it, and the worker goes on serving.
+ */
+Test(worker_session, a_full_journal_refuses_and_undoes_the_change)
+{
+	struct fake f;
+	int	 jfd = tmp_journal();
+
+	fake_start_journal(&f, jfd, 40);
+	fake_ready(&f);
+	fake_line(&f, WIRE_REQUEST, 1, "sandbox/read:off");
+	expect_reply(&f, 1,
+	    "{\"err\":28,\"msg\":\"ENOSPC: No space left on device\"}\n");
+	fake_line(&f, WIRE_REQUEST, 2, "sandbox/read?");
+	expect_reply(&f, 2, "{\"err\":0,\"msg\":\"ACK\"}\n");
+	cr_assert_str_eq(journal_text(jfd), "");
+	/*
+	 * A refusal whose record does not fit either keeps its own answer:
+	 * there is nothing to undo, and the failure is logged.
+	 */
+	fake_line(&f, WIRE_REQUEST, 3, "lock:x");
+	expect_reply(&f, 3, "{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n");
+	cr_assert_eq(fake_status(&f), 256);
+	close(jfd);
 }
