@@ -1332,6 +1332,85 @@ Test(journal, disk_full_lock_on_is_taken_back)
 }
 
 /*
+ * reset with a journal: the rules are set aside for an undo (a fresh
+ * index takes their place) and the reset is journaled and replayed like
+ * any change.  With the profile's rules and without any.
+ */
+static void
+reset_journaled(const char *profile)
+{
+	const char	*args[6] = { "-P", NULL, "-j", NULL, NULL };
+	char		*j, *jb, *s1, *s2, *s3, *c1, *c3;
+	const char	*ipc1, *ipc3;
+	size_t		 jlen, off = 0;
+	time_t		 lo, hi;
+	int		 fd;
+
+	h_init(&d, H_PATH);
+	args[1] = h_write_file(&d, "profile", profile);
+	args[3] = j = journal_of(&d);
+	start(&d, args);
+	fd = session(d.addr);
+	lo = time(NULL);
+	say(fd, "allow/read+/x", H_ACK);
+	h_sends(fd, "reset\n");
+	expect_read_log(fd, H_ACK);
+	hi = time(NULL);
+	say(fd, "check/read:/x", H_DENY_DEFAULT);
+	close(fd);
+	jb = read_file(j, &jlen);
+	expect_record(jb, jlen, &off, me(), NULL, "allow/read+/x", 13, lo, hi);
+	expect_record(jb, jlen, &off, me(), NULL, "reset", 5, lo, hi);
+	expect_journal_end(jb, jlen, off);
+
+	/* The initial policy: what a privconfd without profile shows. */
+	s1 = h_stat(d.addr);
+	h_init(&d2, H_PATH);
+	start(&d2, (const char *const[]){ NULL });
+	s3 = h_stat(d2.addr);
+	c1 = stat_cut_ipc(s1, &ipc1);
+	c3 = stat_cut_ipc(s3, &ipc3);
+	cr_assert_str_eq(c1, c3, "stat after reset is not the initial one");
+	cr_assert_eq(h_stop(&d), 0);
+	restart(&d, args);
+	s2 = h_stat(d.addr);
+	cr_assert_str_eq(s2, s1, "stat after the restart differs");
+}
+
+Test(journal, reset_with_a_journal_is_journaled_and_replayed)
+{
+	reset_journaled("allow/read+/p1\ndeny/write+/etc/***\nmem/max:1G\n");
+}
+
+Test(journal, reset_of_no_rules_with_a_journal_is_journaled)
+{
+	reset_journaled("mem/max:1G\n");
+}
+
+/* reset whose record cannot be written is undone: every rule is back. */
+Test(journal, disk_full_reset_is_undone)
+{
+	struct full	 f;
+	char		*s0, *s1;
+	int		 fd;
+
+	full_start(&f, "batch");
+	s0 = h_stat(d.addr);
+	fd = session(d.addr);
+	h_sends(fd, "reset\n");
+	expect_read_log(fd, H_ENOSPC);
+	s1 = h_stat(d.addr);
+	cr_assert_str_eq(s1, s0, "reset refused ENOSPC changed stat");
+	full_unchanged(&f);
+	say(fd, "check/read:/p2", "{\"err\":0,\"action\":\"deny\","
+	    "\"rule\":\"deny/read+/p2\"}\n");
+	full_free(&f);
+	say(fd, "reset", H_ACK);
+	say(fd, "check/read:/p2", H_DENY_DEFAULT);
+	close(fd);
+}
+
+/*
  * 5. The flood of issue 9: 100,000 queries, one change, 100,000 more,
  * in one write, replies read meanwhile.  The change is journaled, and
  * the log holds every command line it should or says how many it
