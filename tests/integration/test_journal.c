@@ -1411,6 +1411,71 @@ Test(journal, disk_full_reset_is_undone)
 }
 
 /*
+ * A batch whose records cannot be written is taken back whole, so no
+ * reply of it may show one of its changes: a query, a check or a refusal
+ * that ran after a change of the same batch must answer as if the change
+ * had never been made (it never was), or with the batch's error.  One
+ * write puts the lines in one batch: the worker commits once per read of
+ * its link.  Split into several batches, the replies are the same.
+ */
+Test(journal, disk_full_no_reply_shows_a_change_taken_back)
+{
+	static const struct {
+		const char	*line;
+		const char	*ok;	/* besides ENOSPC */
+	} t[] = {
+		{ "allow/read+/b1", NULL },
+		{ "check/read:/b1", H_DENY_DEFAULT },
+		{ "sandbox/read:off", NULL },
+		{ "sandbox/read?", H_ACK },
+		{ "allow/read^/p1", NULL },
+		/* Taken back, the ^ leaves both p1: this one removes one. */
+		{ "allow/read-/p1", NULL },
+		{ "lock:read", NULL },
+		/* Taken back, lock:read does not forbid this one. */
+		{ "default/read:allow", NULL },
+	};
+	struct buf	 req = BUF_INIT, bad = BUF_INIT;
+	struct h_bytes	 b;
+	struct full	 f;
+	char		*s0, *s1, *p, *nl;
+	size_t		 i, n = sizeof(t) / sizeof(t[0]);
+	int		 fd;
+
+	full_start(&f, "batch");
+	s0 = h_stat(d.addr);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(buf_printf(&req, "%s\n", t[i].line), 0);
+	fd = session(d.addr);
+	h_send(fd, req.data, req.len);
+	h_shutwr(fd);
+	h_read_all(fd, &b);
+	close(fd);
+	for (p = b.p, i = 0; i < n; i++, p = nl + 1) {
+		cr_assert_not_null(nl = strchr(p, '\n'), "%zu replies of %zu: "
+		    "\"%s\"", i, n, h_escape(b.p, b.len, 600));
+		if ((size_t)(nl + 1 - p) == strlen(H_ENOSPC) &&
+		    memcmp(p, H_ENOSPC, strlen(H_ENOSPC)) == 0)
+			continue;
+		if (t[i].ok != NULL && (size_t)(nl + 1 - p) ==
+		    strlen(t[i].ok) && memcmp(p, t[i].ok, strlen(t[i].ok)) == 0)
+			continue;
+		cr_assert_eq(buf_printf(&bad, "\n  %s: %.*s (want %s%s%s)",
+		    t[i].line, (int)(nl - p), p, t[i].ok != NULL ?
+		    h_escape(t[i].ok, strlen(t[i].ok) - 1, 200) : "",
+		    t[i].ok != NULL ? " or " : "", "ENOSPC"), 0);
+	}
+	cr_assert(bad.len == 0, "replies of a batch taken back show its "
+	    "changes:%.*s", (int)bad.len, (char *)bad.data);
+	s1 = h_stat(d.addr);
+	cr_assert_str_eq(s1, s0, "changes refused ENOSPC are in stat");
+	full_unchanged(&f);
+	h_bytes_free(&b);
+	buf_free(&req);
+	buf_free(&bad);
+}
+
+/*
  * 5. The flood of issue 9: 100,000 queries, one change, 100,000 more,
  * in one write, replies read meanwhile.  The change is journaled, and
  * the log holds every command line it should or says how many it
