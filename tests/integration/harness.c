@@ -278,6 +278,15 @@ h_spawnv(struct h_daemon *d, const char *const *extra)
 	if (pid == 0) {
 		/* Never outlive the test process, even when it crashes. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/*
+		 * A group of its own, so that a test can signal privconfd's
+		 * group without signalling itself.
+		 */
+		if (d->own_pgrp && setpgid(0, 0) == -1)
+			_exit(126);
+		/* Kept through exec: a write past RLIMIT_FSIZE is EFBIG. */
+		if (d->ignore_xfsz)
+			signal(SIGXFSZ, SIG_IGN);
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			dup2(fd, 0);
 			dup2(fd, 1);
@@ -290,6 +299,9 @@ h_spawnv(struct h_daemon *d, const char *const *extra)
 		_exit(127);
 	}
 	free(exe);
+	/* Also here: the test may signal the group before the child runs. */
+	if (d->own_pgrp)
+		setpgid(pid, pid);
 	d->pid = pid;
 	d->reaped = 0;
 	live_add(pid, d->dir);

@@ -63,6 +63,9 @@ struct h_daemon {
 	pid_t	 pid;		/* 0 before spawn */
 	int	 reaped;
 	int	 status;	/* wait status once reaped */
+	/* Set between h_init() and h_spawn(); h_init() clears them. */
+	int	 own_pgrp;	/* privconfd leads a process group */
+	int	 ignore_xfsz;	/* privconfd and its children ignore SIGXFSZ */
 };
 
 /* How a read ended. */
