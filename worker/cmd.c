@@ -58,6 +58,14 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 	 */
 	if (!utf8_valid(line, len))
 		return EINVAL;
+	/*
+	 * Profiles and the listener split lines at '\n', so only a peer
+	 * that builds frames itself can send one inside a line.  Stored, it
+	 * would become two lines of the journal and of a compacted profile
+	 * (worker/dump.c), the second a command nobody sent.
+	 */
+	if (memchr(line, '\n', len) != NULL)
+		return EINVAL;
 	if (is_blank(line[0]) || is_blank(line[len - 1]))
 		return EINVAL;
 

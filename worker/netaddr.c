@@ -166,6 +166,38 @@ einval(void)
 	return -1;
 }
 
+#define NALIASES	(sizeof(aliases) / sizeof(aliases[0]))
+
+/* Alias i's CIDRs into out[], each with a's ports. */
+static int
+alias_expand(size_t i, const struct netaddr *a,
+    struct netaddr out[NETADDR_EXPAND_MAX])
+{
+	size_t	 k;
+
+	for (k = 0; k < aliases[i].n; k++) {
+		out[k] = *a;
+		out[k].family = cidrs[aliases[i].cidr[k]].family;
+		out[k].prefix = cidrs[aliases[i].cidr[k]].prefix;
+		memcpy(out[k].addr, cidrs[aliases[i].cidr[k]].addr,
+		    sizeof(out[k].addr));
+	}
+	return aliases[i].n;
+}
+
+int
+netaddr_alias(size_t i, const char **name,
+    struct netaddr out[NETADDR_EXPAND_MAX])
+{
+	struct netaddr	 a;
+
+	if (i >= NALIASES)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	*name = aliases[i].name;
+	return alias_expand(i, &a, out);
+}
+
 int
 netaddr_parse(const char *s, size_t len,
     struct netaddr out[NETADDR_EXPAND_MAX])
@@ -173,7 +205,7 @@ netaddr_parse(const char *s, size_t len,
 	const char	*bang, *slash;
 	struct netaddr	 a;
 	unsigned long	 prefix;
-	size_t		 alen, i, k;
+	size_t		 alen, i;
 
 	if ((bang = memchr(s, '!', len)) == NULL)
 		return einval();
@@ -182,19 +214,10 @@ netaddr_parse(const char *s, size_t len,
 	if (parse_ports(bang + 1, len - alen - 1, &a.port_lo, &a.port_hi) == -1)
 		return einval();
 
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strlen(aliases[i].name) != alen ||
-		    memcmp(aliases[i].name, s, alen) != 0)
-			continue;
-		for (k = 0; k < aliases[i].n; k++) {
-			out[k] = a;
-			out[k].family = cidrs[aliases[i].cidr[k]].family;
-			out[k].prefix = cidrs[aliases[i].cidr[k]].prefix;
-			memcpy(out[k].addr, cidrs[aliases[i].cidr[k]].addr,
-			    sizeof(out[k].addr));
-		}
-		return aliases[i].n;
-	}
+	for (i = 0; i < NALIASES; i++)
+		if (strlen(aliases[i].name) == alen &&
+		    memcmp(aliases[i].name, s, alen) == 0)
+			return alias_expand(i, &a, out);
 
 	/* An alias takes no prefix: "any/8" falls through to here and fails. */
 	if ((slash = memchr(s, '/', alen)) == NULL) {
@@ -230,6 +253,82 @@ netaddr_format(const struct netaddr *a, char buf[NETADDR_STRLEN])
 		return 0;
 	}
 	return (size_t)n;
+}
+
+bool
+netaddr_same_cidr(const struct netaddr *a, const struct netaddr *b)
+{
+	return a->family == b->family && a->prefix == b->prefix &&
+	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+/*
+ * IPv6 in its shortest text.  inet_ntop(3) follows RFC 5952, which never
+ * compresses a single zero group and writes some addresses with an IPv4
+ * tail ("::ffff:255.255.255.255"); both can be longer than plain hex.
+ * "::" over a run of k zero groups saves 2k - 1 bytes inside the address,
+ * 2k - 2 at one end and 2k - 3 for the whole of it: the run that saves
+ * most is compressed, the first of equals.
+ */
+static size_t
+v6_short(const uint8_t addr[16], char *buf)
+{
+	unsigned	 g[8], i, k, save, best = 0, bs = 8, be = 8;
+	size_t		 n = 0;
+
+	for (i = 0; i < 8; i++)
+		g[i] = (unsigned)addr[2 * i] << 8 | addr[2 * i + 1];
+	for (i = 0; i < 8; i++) {
+		for (k = 0; i + k < 8 && g[i + k] == 0; k++)
+			continue;
+		if (k == 0)
+			continue;
+		save = 2 * k - (i == 0 && k == 8 ? 3 :
+		    i == 0 || i + k == 8 ? 2 : 1);
+		if (save > best) {
+			best = save;
+			bs = i;
+			be = i + k;
+		}
+		i += k - 1;
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == bs) {
+			n += (size_t)sprintf(buf + n, "::");
+			i = be - 1;
+			continue;
+		}
+		n += (size_t)sprintf(buf + n, "%x%s", g[i],
+		    i < 7 && i + 1 != bs ? ":" : "");
+	}
+	return n;
+}
+
+size_t
+netaddr_cidr_short(const struct netaddr *a, char buf[NETADDR_STRLEN])
+{
+	struct netaddr	 one[NETADDR_EXPAND_MAX];
+	size_t		 n, i;
+
+	buf[0] = '\0';
+	if (a->family == AF_INET) {
+		if (inet_ntop(AF_INET, a->addr, buf, NETADDR_STRLEN) == NULL)
+			return 0;
+		n = strlen(buf);
+	} else if (a->family == AF_INET6)
+		n = v6_short(a->addr, buf);
+	else
+		return 0;
+	if (a->prefix < width(a->family))
+		n += (size_t)sprintf(buf + n, "/%u", (unsigned)a->prefix);
+	for (i = 0; i < NALIASES; i++) {
+		if (aliases[i].n != 1 || strlen(aliases[i].name) >= n)
+			continue;
+		alias_expand(i, a, one);
+		if (netaddr_same_cidr(&one[0], a))
+			n = (size_t)sprintf(buf, "%s", aliases[i].name);
+	}
+	return n;
 }
 
 int

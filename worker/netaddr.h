@@ -31,6 +31,22 @@ int	netaddr_parse(const char *s, size_t len,
 	    struct netaddr out[NETADDR_EXPAND_MAX]);
 /* Canonical "ADDR/PREFIX!LO-HI" (inet_ntop form); returns its length. */
 size_t	netaddr_format(const struct netaddr *, char buf[NETADDR_STRLEN]);
+/*
+ * The shortest address part netaddr_parse() reads back as a's CIDR (its
+ * ports are not written): "127.0.0.1", "10.0.0.0/8", "::1", an alias of
+ * one CIDR when that is shorter ("any4"), IPv6 in hex with the zero run
+ * that saves most compressed.  Returns its length, 0 for a bad family.
+ */
+size_t	netaddr_cidr_short(const struct netaddr *a, char buf[NETADDR_STRLEN]);
+/*
+ * The i-th alias, in a fixed order: its name, and out[] filled as
+ * netaddr_parse() fills it for "NAME!0".  Returns its count of CIDRs, or
+ * 0 past the last alias.
+ */
+int	netaddr_alias(size_t i, const char **name,
+	    struct netaddr out[NETADDR_EXPAND_MAX]);
+/* Same family, prefix and address (ports are not compared). */
+bool	netaddr_same_cidr(const struct netaddr *, const struct netaddr *);
 /* A decision target "ADDR!PORT" (no prefix, no alias, no range). 0 or -1. */
 int	netaddr_parse_target(const char *s, size_t len, struct netaddr *out);
 /* Does target (from netaddr_parse_target) fall in rule's CIDR and port

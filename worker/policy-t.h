@@ -78,6 +78,15 @@ enum policy_cat {
 				 POLICY_CAT_BIT(POLICY_CAT_PROXY) | \
 				 POLICY_CAT_BIT(POLICY_CAT_PTY))
 
+/*
+ * A fresh policy, and reset (docs/commands.md 2): path and network
+ * categories on, every default action POLICY_INIT_ACT.  Said once here
+ * for policy.c and for worker/dump.c, which writes what differs.
+ */
+#define POLICY_INIT_ON		(POLICY_CATS_PATH | POLICY_CATS_NET)
+#define POLICY_INIT_ACT		POLICY_ACT_DENY
+#define POLICY_INIT_LOCK	POLICY_LOCK_IPC
+
 /* Actions from mildest to harshest: "harsher" is a greater value. */
 enum policy_act {
 	POLICY_ACT_ALLOW,

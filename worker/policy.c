@@ -24,10 +24,10 @@ policy_init(struct policy *p)
 	size_t	 i;
 
 	memset(p, 0, sizeof(*p));
-	p->lock = POLICY_LOCK_IPC;
-	p->on = POLICY_CATS_PATH | POLICY_CATS_NET;
+	p->lock = POLICY_INIT_LOCK;
+	p->on = POLICY_INIT_ON;
 	for (i = 0; i < POLICY_CAT_COUNT; i++)
-		p->def[i] = POLICY_ACT_DENY;
+		p->def[i] = POLICY_INIT_ACT;
 	p->force_umask = POLICY_UMASK_UNSET;
 	p->ipc_uid = POLICY_ID_NONE;
 	p->ipc_gid = POLICY_ID_NONE;
@@ -85,21 +85,20 @@ policy_reset(struct policy *p, bool *changed)
 	uint32_t trace;
 	size_t	 i;
 
-	on = (POLICY_CATS_PATH | POLICY_CATS_NET) |
-	    (p->on & POLICY_CATS_STARTUP);
+	on = POLICY_INIT_ON | (p->on & POLICY_CATS_STARTUP);
 	trace = p->trace & POLICY_TRACE_STARTUP;
 	*changed = p->on != on || p->trace != trace ||
 	    ruleidx_count(p->rules) != 0 || p->ioctl_allow.n != 0 ||
 	    p->ioctl_deny.n != 0 || p->mem_max != 0 || p->mem_vm_max != 0 ||
 	    p->pid_max != 0 || p->force_umask != POLICY_UMASK_UNSET;
 	for (i = 0; i < POLICY_CAT_COUNT; i++)
-		if (p->def[i] != POLICY_ACT_DENY)
+		if (p->def[i] != POLICY_INIT_ACT)
 			*changed = true;
 	/* The only step that can fail goes first: then nothing moved. */
 	if (policy_txn_reset_rules(p) != 0)
 		return ENOMEM;
 	for (i = 0; i < POLICY_CAT_COUNT; i++)
-		p->def[i] = POLICY_ACT_DENY;
+		p->def[i] = POLICY_INIT_ACT;
 	p->on = on;
 	p->trace = trace;
 	policy_txn_ioctl(p);

@@ -26,9 +26,12 @@
  *    state and the startup-only settings, which are as before (3.9);
  *  - after lock:on every line is refused (a profile comment is none).
  * At the end the lines that said changed, replayed on a fresh policy as
- * a journal is, rebuild the same stat, and the policies are freed.
+ * a journal is, rebuild the same stat; so does policy_dump()'s profile
+ * (worker/dump.h), which dumps to itself again; and the policies are
+ * freed.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +44,7 @@
 #include "common/limits.h"
 #include "common/utf8.h"
 #include "worker/cmd.h"
+#include "worker/dump.h"
 #include "worker/policy.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -711,6 +715,62 @@ replay(struct state *st)
 	policy_free(q);
 }
 
+/* Each line of text, as profile lines, into q: all ACKed. */
+static void
+apply_profile(struct policy *q, const struct buf *text, const char *what)
+{
+	struct cmd_result res;
+	struct buf	 out = BUF_INIT;
+	const uint8_t	*s, *nl;
+	size_t		 off, len;
+
+	for (off = 0; off < text->len; off += len + 1) {
+		s = text->data + off;
+		if ((nl = memchr(s, '\n', text->len - off)) == NULL)
+			FAIL("%s: a last line without its '\\n'", what);
+		len = (size_t)(nl - s);
+		buf_reset(&out);
+		if (cmd_exec(q, s, len, CMD_PROFILE, &out, &res) != 0)
+			FAIL("%s: \"%.*s\" refused: %d", what,
+			    LINE_FMT(s, len), res.err);
+	}
+	buf_free(&out);
+}
+
+/*
+ * The dump, replayed as a profile, rebuilds the same stat and dumps to
+ * the same text.  A line of IPC_LINE_MAX - 1 bytes can store a pattern
+ * that no profile line holds: then the dump is refused (E2BIG).
+ */
+static void
+dump_check(struct state *st)
+{
+	struct policy	*q = new_policy(st->bound);
+	struct buf	 d = BUF_INIT, d2 = BUF_INIT, out = BUF_INIT;
+	int		 err;
+
+	if ((err = policy_dump(st->p, &d)) == E2BIG)
+		goto done;
+	if (err != 0)
+		FAIL("policy_dump: %d", err);
+	apply_profile(q, &d, "dump replay");
+	stat_of(q, &out);
+	if (out.len != st->before.len ||
+	    memcmp(out.data, st->before.data, out.len) != 0)
+		FAIL("dump replay differs\n want %.*s\n  got %.*s\n dump %.*s",
+		    LINE_FMT(st->before.data, st->before.len),
+		    LINE_FMT(out.data, out.len), LINE_FMT(d.data, d.len));
+	/* A fresh policy dumps to nothing: no memcmp of NULLs. */
+	if (policy_dump(q, &d2) != 0 || d2.len != d.len ||
+	    (d.len > 0 && memcmp(d2.data, d.data, d.len) != 0))
+		FAIL("the dump of the dump's replay differs");
+done:
+	buf_free(&d);
+	buf_free(&d2);
+	buf_free(&out);
+	policy_free(q);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -747,8 +807,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run_line(&st, data + off, len, (h >> (i % 7)) & 1 ? CMD_IPC :
 		    CMD_PROFILE);
 	}
-	if (!st.locked)
+	if (!st.locked) {
 		replay(&st);
+		dump_check(&st);
+	}
 	policy_free(st.p);
 	buf_free(&st.before);
 	buf_free(&st.after);

@@ -16,40 +16,10 @@
 
 #include "common/limits.h"
 #include "common/utf8.h"
-#include "tests/unit/test_worker_util.h"
+#include "tests/unit/test_worker_gen.h"
 
 #define LINES		10000
 #define SEED		0x9e3779b97f4a7c15ULL
-
-/* The spec's words, written out again here on purpose. */
-static const char *const cats[] = {
-	"walk", "stat", "read", "write", "exec", "ioctl", "create", "delete",
-	"rename", "symlink", "truncate", "chdir", "readdir", "mkdir", "rmdir",
-	"chown", "chgrp", "chmod", "chattr", "chroot", "utime", "mkbdev",
-	"mkcdev", "mkfifo", "mktemp", "notify", "net/bind", "net/connect",
-	"net/sendfd", "net/link", "fs", "force", "tpe", "mem", "pid", "lock",
-	"crypt", "proxy", "pty",
-};
-#define NCATS		39
-#define NRULECATS	30	/* path and network: the ones with rules */
-static const char *const acts[] = {
-	"allow", "warn", "filter", "deny", "panic", "stop", "abort", "kill",
-	"exit",
-};
-static const char *const locks[] = {
-	"off", "exec", "ipc", "drop", "read", "on",
-};
-static const char *const traces[] = {
-	"allow_safe_bind", "allow_safe_kcapi", "allow_unsupp_socket",
-	"allow_unsafe_socket", "deny_dotdot", "force_cloexec",
-	"allow_safe_setuid", "allow_safe_setgid",
-	"allow_unsafe_exec_speculative", "allow_unsafe_ptrace",
-	"allow_unsafe_prctl", "allow_unsafe_prlimit", "allow_unsafe_time",
-	"allow_unsafe_uring", "allow_unsafe_memory", "allow_unsafe_caps",
-	"allow_unsafe_env", "deny_tsc", "exit_wait_all",
-};
-#define NTRACE		19
-#define NTRACE_RUNTIME	6
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -296,23 +266,27 @@ check_schema(const struct jv *top)
 	cr_assert_eq(top->n, NELEM(topkeys));
 	cr_assert_eq(key(top, 0, "api", J_NUM)->num, 3);
 	cr_assert_str_eq(key(top, 1, "version", J_STR)->s, "3.1");
-	cr_assert(in(key(top, 2, "lock", J_STR)->s, locks, NELEM(locks)));
+	cr_assert(in(key(top, 2, "lock", J_STR)->s, tw_locks,
+	    NELEM(tw_locks)));
 	o = key(top, 3, "sandbox", J_OBJ);
-	cr_assert_eq(o->n, NCATS);
-	for (i = 0; i < NCATS; i++)
-		key(o, i, cats[i], J_BOOL);
+	cr_assert_eq(o->n, TW_NCATS);
+	for (i = 0; i < TW_NCATS; i++)
+		key(o, i, tw_cats[i], J_BOOL);
 	o = key(top, 4, "default", J_OBJ);
-	cr_assert_eq(o->n, NCATS);
-	for (i = 0; i < NCATS; i++)
-		cr_assert(in(key(o, i, cats[i], J_STR)->s, acts, NELEM(acts)));
+	cr_assert_eq(o->n, TW_NCATS);
+	for (i = 0; i < TW_NCATS; i++)
+		cr_assert(in(key(o, i, tw_cats[i], J_STR)->s, tw_acts,
+		    NELEM(tw_acts)));
 	o = key(top, 5, "rules", J_ARR);
 	cr_assert_leq(o->n, POLICY_RULES_MAX);
 	for (i = 0; i < o->n; i++) {
 		r = &o->v[i];
 		cr_assert_eq(r->t, J_OBJ);
 		cr_assert_eq(r->n, 3);
-		cr_assert(in(key(r, 0, "act", J_STR)->s, acts, NELEM(acts)));
-		cr_assert(in(key(r, 1, "cap", J_STR)->s, cats, NRULECATS));
+		cr_assert(in(key(r, 0, "act", J_STR)->s, tw_acts,
+		    NELEM(tw_acts)));
+		cr_assert(in(key(r, 1, "cap", J_STR)->s, tw_cats,
+		    TW_NRULECATS));
 		cr_assert_gt(strlen(key(r, 2, "pat", J_STR)->s), 0);
 	}
 	o = key(top, 6, "ioctl", J_OBJ);
@@ -328,13 +302,13 @@ check_schema(const struct jv *top)
 	key(top, 8, "mem_vm_max", J_NUM);
 	key(top, 9, "pid_max", J_NUM);
 	o = key(top, 10, "trace", J_OBJ);
-	cr_assert_eq(o->n, NTRACE + 1);
-	for (i = 0; i < NTRACE; i++)
-		key(o, i, traces[i], J_BOOL);
-	cr_assert_str_eq(o->keys[NTRACE], "force_umask");
-	null_or(&o->v[NTRACE], J_NUM, "force_umask");
-	if (o->v[NTRACE].t == J_NUM)
-		cr_assert_leq(o->v[NTRACE].num, 0777);
+	cr_assert_eq(o->n, TW_NTRACE + 1);
+	for (i = 0; i < TW_NTRACE; i++)
+		key(o, i, tw_traces[i], J_BOOL);
+	cr_assert_str_eq(o->keys[TW_NTRACE], "force_umask");
+	null_or(&o->v[TW_NTRACE], J_NUM, "force_umask");
+	if (o->v[TW_NTRACE].t == J_NUM)
+		cr_assert_leq(o->v[TW_NTRACE].num, 0777);
 	for (k = 0; k < 2; k++) {
 		ids = key(top, 11 + k, k == 0 ? "setuid" : "setgid", J_ARR);
 		for (i = 0; i < ids->n; i++) {
@@ -392,7 +366,7 @@ check_reset(const struct jv *after, const struct jv *before,
 			for (k = 0; k < after->v[i].n; k++) {
 				bool	 keep = sb ?
 				    in(after->v[i].keys[k], kept_cats, 4) :
-				    k >= NTRACE_RUNTIME && k < NTRACE;
+				    k >= TW_NTRACE_RUNTIME && k < TW_NTRACE;
 
 				w = keep ? &before->v[i].v[k] :
 				    &init->v[i].v[k];
@@ -403,217 +377,6 @@ check_reset(const struct jv *after, const struct jv *before,
 		}
 		w = in(name, kept, NELEM(kept)) ? &before->v[i] : &init->v[i];
 		cr_assert(jeq(&after->v[i], w), "reset: %s", name);
-	}
-}
-
-/* ---- Random lines. ---- */
-
-static uint64_t rng = SEED;
-
-static size_t
-pick(size_t n)
-{
-	return tw_pick(&rng, n);
-}
-
-static const char *
-one(const char *const *set, size_t n)
-{
-	return set[pick(n)];
-}
-
-#define ONE(set)	one(set, NELEM(set))
-
-static void
-put(struct buf *b, const char *s)
-{
-	cr_assert_eq(buf_appendstr(b, s), 0);
-}
-
-static void
-catlist(struct buf *b, size_t lo, size_t hi)
-{
-	static const char *const extra[] = { "net", "all", "bogus", "" };
-	size_t	 i, n = 1 + pick(3);
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			put(b, ",");
-		if (pick(10) == 0)
-			put(b, ONE(extra));
-		else
-			put(b, cats[lo + pick(hi - lo)]);
-	}
-}
-
-static const char *const paths[] = {
-	"/usr/***", "/tmp/*", "/etc/**", "/home/?", "/a", "/b/[a-z]*",
-	"/c\\*", "/q\"uote", "/t\tab", "/caf\xc3\xa9", "usr", "/[x", "/x\\",
-	"",
-};
-static const char *const addrs[] = {
-	"127.0.0.1", "10.1.2.3/8", "::1", "fe80::1/10", "0.0.0.0/0",
-	"any", "any4", "any6", "loopback", "loopback4", "loopback6", "local",
-	"local4", "local6", "linklocal", "linklocal4", "linklocal6",
-	"1.2.3.4/33", "::/129", "300.1.1.1", "bogus", "",
-};
-static const char *const ports[] = {
-	"!80", "!0", "!65535", "!65536", "!1024-65535", "!80-79", "", "!",
-	"!0-65535",
-};
-static const char *const socks[] = {
-	"@privconf*", "@x", "@", "/run/*.sock",
-};
-static const char *const families[] = {
-	"route", "audit", "all", "Route", "kobject_uevent",
-};
-static const char *const sizes[] = {
-	"0", "1", "1K", "1kb", "2MiB", "1G", "18446744073709551615",
-	"18446744073709551616", "16383P", "16384P", "-1", "1X", "", "007",
-};
-static const char *const bools[] = {
-	"1", "on", "t", "true", "y", "yes", "0", "off", "f", "false", "n",
-	"no", "ON", "2", "",
-};
-static const char *const reqs[] = {
-	"TIOCGWINSZ", "TCGETS", "0x5401", "21523", "4294967295",
-	"4294967296", "0x100000000", "01", "tcgets", "",
-};
-static const char *const idents[] = {
-	"setuid+1000:65534", "setuid-1000:65534", "setuid^1000",
-	"setgid+100:101", "setuid+1:0", "name/host:box", "name/host:a_b",
-	"name/domain:example.org", "root:/srv", "root:srv", "ipc:@privconf",
-	"ipc/uid:1000", "ipc/uid:any", "ipc/gid:100", "ipc/gid:any",
-	"sandbox/lock:on", "sandbox/pty,read:off", "trace/deny_tsc:on",
-	"trace/allow_unsafe_caps:off",
-};
-static const char *const ops[] = { "+", "-", "^" };
-
-static void
-rule_line(struct buf *b)
-{
-	char	 num[32];
-
-	put(b, ONE(acts));
-	put(b, "/");
-	switch (pick(4)) {
-	case 0:		/* path categories and a path pattern */
-		catlist(b, 0, 26);
-		put(b, ONE(ops));
-		put(b, ONE(paths));
-		break;
-	case 1:		/* addresses */
-		put(b, pick(2) ? "net/connect" : "net/bind,net/connect");
-		put(b, ONE(ops));
-		put(b, ONE(addrs));
-		put(b, ONE(ports));
-		if (pick(8) == 0) {
-			snprintf(num, sizeof(num), "!%zu", pick(70000));
-			put(b, num);
-		}
-		break;
-	case 2:		/* UNIX sockets */
-		catlist(b, 26, 29);
-		put(b, ONE(ops));
-		put(b, ONE(socks));
-		break;
-	default:	/* netlink, or anything in any category */
-		catlist(b, pick(2) ? 29 : 0, NCATS);
-		put(b, ONE(ops));
-		put(b, ONE(families));
-		break;
-	}
-}
-
-static void
-gen(struct buf *b, size_t i, enum cmd_origin *o)
-{
-	static const char *const garbage = "abz/:?+-^,!@ \t#*01";
-	char	 num[32];
-	size_t	 k, n;
-
-	*o = pick(5) == 0 ? CMD_PROFILE : CMD_IPC;
-	switch (pick(16)) {
-	case 0:
-	case 1:
-		put(b, "sandbox/");
-		catlist(b, 0, NCATS);
-		if (pick(4) == 0)
-			put(b, "?");
-		else {
-			put(b, ":");
-			put(b, ONE(bools));
-		}
-		break;
-	case 2:
-		put(b, "default/");
-		catlist(b, 0, NCATS);
-		put(b, ":");
-		put(b, pick(10) ? ONE(acts) : "Deny");
-		break;
-	case 3:
-	case 4:
-	case 5:
-	case 6:
-		rule_line(b);
-		break;
-	case 7:
-		put(b, pick(3) == 0 ? "pid/max:" : pick(2) ? "mem/max:" :
-		    "mem/vm_max:");
-		put(b, ONE(sizes));
-		break;
-	case 8:
-		put(b, pick(2) ? "ioctl/allow" : "ioctl/deny");
-		put(b, ONE(ops));
-		put(b, ONE(reqs));
-		break;
-	case 9:
-		put(b, "trace/");
-		if (pick(6) == 0) {
-			snprintf(num, sizeof(num), "force_umask:%s",
-			    pick(4) == 0 ? "off" : pick(2) ? "077" : "1000");
-			put(b, num);
-			break;
-		}
-		put(b, ONE(traces));
-		if (pick(4) == 0)
-			put(b, "?");
-		else {
-			put(b, ":");
-			put(b, ONE(bools));
-		}
-		break;
-	case 10:
-		put(b, ONE(idents));
-		break;
-	case 11:
-		/*
-		 * drop and read cannot be undone: only near the end.  Not
-		 * on, which ends stat too (test_worker_lock.c has it).
-		 */
-		put(b, "lock:");
-		put(b, locks[pick(i < LINES * 9 / 10 ? 3 : 5)]);
-		break;
-	case 12:
-		put(b, pick(4) == 0 ? "reset" : pick(2) ? "stat" : "stats");
-		break;
-	case 13:
-		/* Raw garbage. */
-		n = pick(12);
-		for (k = 0; k < n; k++) {
-			char	 c = garbage[pick(strlen(garbage))];
-
-			cr_assert_eq(buf_append(b, &c, 1), 0);
-		}
-		break;
-	default:
-		/* A valid-looking line with one byte changed. */
-		rule_line(b);
-		if (b->len > 0) {
-			k = pick(b->len);
-			b->data[k] = (uint8_t)garbage[pick(strlen(garbage))];
-		}
-		break;
 	}
 }
 
@@ -631,6 +394,7 @@ Test(worker_property, random_lines_keep_stat_valid_and_reset_initial,
     .timeout = 600)
 {
 	struct policy	*p = tw_new(), *init = tw_new(), *replay = tw_new();
+	struct tw_gen	 gen = { SEED };
 	struct buf	 line = BUF_INIT, journal = BUF_INIT, out = BUF_INIT;
 	struct cmd_result res;
 	struct jv	 jinit, jb, ja;
@@ -647,7 +411,11 @@ Test(worker_property, random_lines_keep_stat_valid_and_reset_initial,
 	before = jstat(p, &jb);
 	for (i = 0; i < LINES; i++) {
 		buf_reset(&line);
-		gen(&line, i, &o);
+		/*
+		 * drop and read cannot be undone: only near the end.  Not
+		 * on, which ends stat too (test_worker_lock.c has it).
+		 */
+		tw_gen_line(&gen, &line, i < LINES * 9 / 10 ? 3 : 5, &o);
 		buf_reset(&out);
 		err = cmd_exec(p, line.data, line.len, o, &out, &res);
 		after = jstat(p, &ja);
