@@ -117,12 +117,12 @@ start_privconfd() {
 			die "privconfd $name ended: $(cat "$log")"
 		sleep 0.05
 	done
-	line=$(grep -m1 'serving .*worker pid' "$log") ||
+	line=$(grep -m1 'op=serve .* worker=[0-9]* listener=[0-9]*' "$log") ||
 		die "privconfd $name did not start: $(cat "$log")"
 	# shellcheck disable=SC2034  # read by run.sh
-	PC_W=$(echo "$line" | sed 's/.*worker pid \([0-9]*\).*/\1/')
+	PC_W=$(echo "$line" | sed 's/.* worker=\([0-9]*\).*/\1/')
 	# shellcheck disable=SC2034
-	PC_L=$(echo "$line" | sed 's/.*listener pid \([0-9]*\).*/\1/')
+	PC_L=$(echo "$line" | sed 's/.* listener=\([0-9]*\).*/\1/')
 	wait_sock "$dir/privconf.sock"
 	cp "$log" "$dir/privconfd.start.log"
 }

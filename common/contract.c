@@ -66,6 +66,7 @@ static const struct contract_opt contract_opts[] = {
 	{ "--journal", CT_FLAG, W, 0, 0, 0, NULL, OFF(journal), NULL },
 	{ "--journal-sync", CT_WORD, W, 0, 0, 0, NULL, OFF(journal_sync),
 	  contract_sync_words },
+	{ "--dump", CT_FLAG, W, 0, 0, 0, NULL, OFF(dump), NULL },
 	{ "--run-uid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_uid),
 	  NULL },
 	{ "--run-gid", CT_ID, W | L, 0, 0, OPT_ID_MAX, NULL, OFF(run_gid),

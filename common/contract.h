@@ -80,6 +80,7 @@ struct contract_args {
 	bool		 allow_weak;		/* --allow-weak-sandbox */
 	bool		 journal;		/* worker: fd 4 is the journal */
 	unsigned	 journal_sync;		/* worker: enum contract_sync */
+	bool		 dump;			/* worker: compaction, MARK/DUMP */
 };
 
 /* --journal-sync: when the worker makes its journal writes durable. */

@@ -28,8 +28,10 @@ static const unsigned wire_arity[] = {
 	[WIRE_CONN_CLOSE] = 2,
 	[WIRE_CREDIT] = 3,
 	[WIRE_LOCKED] = 3,
+	[WIRE_MARK] = 1,
+	[WIRE_DUMP] = 3,
 };
-#define WIRE_TYPE_MAX	WIRE_LOCKED
+#define WIRE_TYPE_MAX	WIRE_DUMP
 
 const char *
 wire_type_name(enum wire_type t)
@@ -46,6 +48,8 @@ wire_type_name(enum wire_type t)
 		[WIRE_CONN_CLOSE] = "CONN_CLOSE",
 		[WIRE_CREDIT] = "CREDIT",
 		[WIRE_LOCKED] = "LOCKED",
+		[WIRE_MARK] = "MARK",
+		[WIRE_DUMP] = "DUMP",
 	};
 
 	if ((unsigned)t == 0 || (unsigned)t > WIRE_TYPE_MAX)
@@ -82,8 +86,12 @@ wire_valid(const struct wire_msg *m)
 	case WIRE_SETUP:
 		return m->source_len <= WIRE_SOURCE_MAX &&
 		    m->data_len < IPC_LINE_MAX;
+	case WIRE_DUMP:
+		return (m->flags & ~WIRE_F_MORE) == 0 &&
+		    m->data_len <= WIRE_REPLY_CHUNK;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
+	case WIRE_MARK:
 		return 1;
 	case WIRE_HELLO:
 		return m->landlock <= WIRE_LANDLOCK_MAX &&
@@ -129,6 +137,10 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 		r |= msgpack_pack_uint32(&pk, m->flags);
 		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
 		break;
+	case WIRE_DUMP:
+		r |= msgpack_pack_uint32(&pk, m->flags);
+		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		break;
 	case WIRE_CONN_OPEN:
 	case WIRE_CREDIT:
 		r |= msgpack_pack_uint64(&pk, m->conn);
@@ -159,6 +171,7 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 		break;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
+	case WIRE_MARK:
 		break;
 	}
 	body = out->len - start - WIRE_HDR_LEN;
@@ -336,6 +349,13 @@ wire_body(struct rd *r, struct wire_msg *m)
 		if ((m->flags & ~WIRE_F_ALL) != 0)
 			return rd_fail(r, "unknown flags");
 		break;
+	case WIRE_DUMP:
+		if (rd_u32(r, WIRE_F_MORE, &m->flags) == -1 ||
+		    rd_bin(r, WIRE_REPLY_CHUNK, &m->data, &m->data_len) == -1)
+			return -1;
+		if ((m->flags & ~WIRE_F_MORE) != 0)
+			return rd_fail(r, "unknown flags");
+		break;
 	case WIRE_CONN_OPEN:
 	case WIRE_CREDIT:
 		if (rd_conn(r, &m->conn) == -1 ||
@@ -376,6 +396,7 @@ wire_body(struct rd *r, struct wire_msg *m)
 		break;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
+	case WIRE_MARK:
 		break;
 	}
 	if (r->left != 0)

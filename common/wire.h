@@ -16,6 +16,8 @@
  *   CONN_CLOSE  [9, conn]                           listener -> worker
  *   CREDIT      [10, conn, credit]                  listener -> worker
  *   LOCKED      [11, source, lineno]                worker -> privconfd
+ *   MARK        [12]                                privconfd -> worker
+ *   DUMP        [13, flags, body]                   worker -> privconfd
  *
  * Every number is a msgpack positive integer; source, line and body are
  * msgpack bin.  conn and id are > 0; uid and gid fit in 32 bits, pid in
@@ -37,6 +39,11 @@
  * WIRE_F_FATAL: the policy is now locked (lock:on), the body is empty and
  * the IPC server ends.  LOCKED answers SETUP_DONE instead of READY when
  * the profile line source:lineno locked the policy.
+ * MARK and DUMP exist only for `privconfd --compact-journal` (a worker
+ * started with --dump, docs/design.md 6): SETUP lines before MARK are
+ * the profiles, after it the journal; DUMP answers SETUP_DONE with the
+ * compacted journal, WIRE_REPLY_CHUNK bytes at most per frame, all but
+ * the last with WIRE_F_MORE.
  *
  * Packing uses msgpack-c.  Unpacking does NOT: msgpack-c allocates from
  * declared lengths before it reads them, so wire_decode() walks the body
@@ -65,6 +72,8 @@ enum wire_type {
 	WIRE_CONN_CLOSE = 9,
 	WIRE_CREDIT = 10,
 	WIRE_LOCKED = 11,
+	WIRE_MARK = 12,
+	WIRE_DUMP = 13,
 };
 
 enum wire_seccomp {
@@ -97,14 +106,14 @@ struct wire_msg {
 	uint32_t	 uid;		/* REQUEST, HELLO */
 	uint32_t	 gid;		/* REQUEST, HELLO */
 	uint32_t	 pid;		/* REQUEST */
-	uint32_t	 flags;		/* REPLY */
+	uint32_t	 flags;		/* REPLY, DUMP */
 	uint32_t	 lineno;	/* SETUP, SETUP_ERROR, LOCKED */
 	uint32_t	 err;		/* SETUP_ERROR */
 	uint32_t	 landlock;	/* HELLO */
 	uint32_t	 seccomp;	/* HELLO */
 	const uint8_t	*source;	/* SETUP, SETUP_ERROR, LOCKED */
 	size_t		 source_len;
-	const uint8_t	*data;		/* REQUEST line, REPLY body, SETUP line */
+	const uint8_t	*data;		/* REQUEST line, REPLY/DUMP body, SETUP line */
 	size_t		 data_len;
 };
 

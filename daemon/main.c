@@ -8,6 +8,7 @@
  * 1 for any failure (bad option or profile, bind, setup, lost child).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -15,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/contract.h"
 #include "common/ipcaddr.h"
 #include "daemon/bind.h"
+#include "daemon/compact.h"
 #include "daemon/confine.h"
 #include "daemon/detach.h"
 #include "daemon/journal.h"
@@ -126,6 +129,57 @@ daemon_setup_failed(int sp, int stuck)
 	exit(1);
 }
 
+/*
+ * --compact-journal: a worker started with --dump rebuilds the policy
+ * from the profiles and the journal and answers the shortest journal
+ * that rebuilds it, checked by a replay of its own; privconfd only
+ * stores the answer.  The journal's lock is held from before the replay
+ * to after the rename: no daemon runs on the journal meanwhile.
+ */
+static int
+daemon_compact(struct options *o, struct profile *prof, size_t nbase,
+    int jfd)
+{
+	struct compact_file cf;
+	struct contract_argv av;
+	struct setup_dump d = { .mark = nbase, .max = JOURNAL_SIZE_MAX };
+	struct stat	 st;
+	enum setup_result r;
+	char		 err[1024];
+	int		 sp[2];
+
+	if (fstat(jfd, &st) == -1)
+		fatal("op=compact path=\"%s\"", o->journal);
+	if (compact_begin(&cf, o->journal, time(NULL), (size_t)st.st_size,
+	    prof->n - nbase, o->profiles, o->nprofiles, err, sizeof(err)) == -1)
+		fatalx("op=compact why=\"%s\"", err);
+	d.fd = cf.fd;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("op=compact why=\"socketpair\"");
+	o->child.dump = true;
+	contract_argv(&av, CONTRACT_WORKER, &o->child);
+	supervise_add(&sv, &worker);
+	spawn_child(&worker, av.v, sp[1], -1, &sv.childmask);
+	close(sp[1]);
+	r = setup_run(sp[0], prof, &sv, &worker, &d);
+	close(sp[0]);
+	supervise_stop(&sv, r != SETUP_DUMPED);
+	if (r != SETUP_DUMPED || !WIFEXITED(worker.status) ||
+	    WEXITSTATUS(worker.status) != 0) {
+		compact_abort(&cf);
+		log_warnx("op=compact path=\"%s\" why=\"not compacted: the "
+		    "journal is unchanged\"", o->journal);
+		return 1;
+	}
+	if (compact_commit(&cf, err, sizeof(err)) == -1)
+		fatalx("op=compact why=\"%s\"", err);
+	log_info("op=compact path=\"%s\" bytes=%lld commands=%zu "
+	    "new_bytes=%zu", o->journal, (long long)st.st_size,
+	    prof->n - nbase, d.bytes);
+	close(jfd);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -138,7 +192,7 @@ main(int argc, char *argv[])
 	enum setup_result	 r;
 	char			 err[1024], defaddr[IPCADDR_PATH_MAX + 1];
 	bool			 is_default;
-	size_t			 i;
+	size_t			 i, nbase;
 	int			 sp[2], jfd = -1;
 
 	daemon_stdfds();
@@ -163,12 +217,13 @@ main(int argc, char *argv[])
 		if (profile_read(&prof, o.profiles[i], err, sizeof(err)) == -1)
 			fatalx("op=profile why=\"%s\"", err);
 	/* The journal replays after the profiles, as one more. */
+	nbase = prof.n;
 	if (o.journal != NULL) {
 		if ((jfd = journal_open(o.journal, err, sizeof(err))) == -1 ||
 		    journal_replay(jfd, o.journal, &prof, err,
 		    sizeof(err)) == -1)
 			fatalx("op=journal why=\"%s\"", err);
-		o.child.journal = true;
+		o.child.journal = !o.compact;
 	}
 	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -182,6 +237,18 @@ main(int argc, char *argv[])
 		log_warnx("op=start user=\"%s\" why=\"not root: --user "
 		    "ignored\"", o.user);
 	spawn_find(&worker, "worker", o.libexec_dir, "privconf-worker");
+	if (o.compact) {
+		daemon_pid = getpid();
+		supervise_init(&sv);
+		if (atexit(daemon_cleanup) != 0)
+			fatalx("op=start why=\"atexit\"");
+		if (geteuid() == 0) {
+			runas_sweep();
+			runas_mkroot(&ra);
+			conf->chroot = ra.root;
+		}
+		exit(daemon_compact(&o, &prof, nbase, jfd));
+	}
 	spawn_find(&listener, "listener", o.libexec_dir, "privconf-listener");
 
 	if (!o.foreground)
@@ -212,11 +279,12 @@ main(int argc, char *argv[])
 	/* The worker's copy keeps the journal and its lock. */
 	if (jfd != -1)
 		close(jfd);
-	switch ((r = setup_run(sp[0], &prof, &sv, &worker))) {
+	switch ((r = setup_run(sp[0], &prof, &sv, &worker, NULL))) {
 	case SETUP_READY:
 		break;
 	case SETUP_FAILED:
 	case SETUP_TIMEOUT:
+	case SETUP_DUMPED:	/* only with --dump */
 		daemon_setup_failed(sp[0], r == SETUP_TIMEOUT);
 	case SETUP_STOPPED:
 	case SETUP_LOCKED:

@@ -26,6 +26,7 @@ enum {
 	OPT_FD_RESERVE,
 	OPT_WORKER_TIMEOUT,
 	OPT_JOURNAL_SYNC,
+	OPT_COMPACT,
 	OPT_LIBEXEC_DIR,
 	OPT_ALLOW_WEAK,
 	OPT_VERSION,
@@ -47,6 +48,7 @@ static const struct option options_long[] = {
 	{ "worker-timeout",	required_argument, NULL, OPT_WORKER_TIMEOUT },
 	{ "journal",		required_argument, NULL, 'j' },
 	{ "journal-sync",	required_argument, NULL, OPT_JOURNAL_SYNC },
+	{ "compact-journal",	required_argument, NULL, OPT_COMPACT },
 	{ "foreground",		no_argument,	   NULL, 'f' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "libexec-dir",	required_argument, NULL, OPT_LIBEXEC_DIR },
@@ -70,7 +72,9 @@ options_usage(FILE *fp)
 	    "                 [--max-queue bytes] [--fd-reserve n]"
 	    " [--worker-timeout seconds]\n"
 	    "                 [--libexec-dir dir] [--allow-weak-sandbox]"
-	    " [--version]\n", fp);
+	    " [--version]\n"
+	    "       privconfd --compact-journal journal [-v] [-P file]"
+	    " [-s address] [-u user]\n", fp);
 }
 
 void
@@ -181,11 +185,14 @@ options_one(struct options *o, int c, const char *arg, char *err,
 		o->profiles[o->nprofiles++] = arg;
 		break;
 	case 'j':
+	case OPT_COMPACT:
 		/* One journal: a second one would silently lose the first. */
 		if (o->journal != NULL)
 			return options_fail(err, errlen,
-			    "--journal given twice");
+			    "one journal: --journal or --compact-journal, "
+			    "once");
 		o->journal = arg;
+		o->compact = c == OPT_COMPACT;
 		break;
 	case 'f':
 		o->foreground = true;

@@ -23,6 +23,7 @@ struct options {
 	const char	 *user;		/* the children's user under root */
 	bool		  user_set;
 	const char	*journal;	/* -j FILE, or NULL */
+	bool		  compact;	/* --compact-journal FILE: journal */
 	const char	**profiles;	/* -P FILE, in order */
 	size_t		  nprofiles;
 	/* The listener's limits, straight into the children's contract. */

@@ -12,7 +12,9 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/clock.h"
@@ -23,14 +25,28 @@
 #include "daemon/profile.h"
 #include "daemon/setup.h"
 
-/* Every line, then SETUP_DONE, as one stream of frames. */
+/* One frame of no fields but its type. */
 static void
-setup_frames(struct buf *out, const struct profile *p)
+setup_bare(struct buf *out, enum wire_type t)
+{
+	struct wire_msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = t;
+	if (wire_encode(out, &m) == -1)
+		fatal("op=setup why=\"cannot frame %s\"", wire_type_name(t));
+}
+
+/* Every line (MARK before line mark), then SETUP_DONE, as one stream. */
+static void
+setup_frames(struct buf *out, const struct profile *p, size_t mark)
 {
 	struct wire_msg	 m;
 	size_t		 i;
 
 	for (i = 0; i < p->n; i++) {
+		if (i == mark)
+			setup_bare(out, WIRE_MARK);
 		memset(&m, 0, sizeof(m));
 		m.type = WIRE_SETUP;
 		m.source = (const uint8_t *)p->lines[i].source;
@@ -44,10 +60,9 @@ setup_frames(struct buf *out, const struct profile *p)
 			    p->lines[i].source,
 			    (unsigned long)p->lines[i].lineno);
 	}
-	memset(&m, 0, sizeof(m));
-	m.type = WIRE_SETUP_DONE;
-	if (wire_encode(out, &m) == -1)
-		fatal("op=setup why=\"cannot frame SETUP_DONE\"");
+	if (mark >= p->n && mark != SIZE_MAX)
+		setup_bare(out, WIRE_MARK);
+	setup_bare(out, WIRE_SETUP_DONE);
 }
 
 /*
@@ -97,16 +112,52 @@ setup_refused(const struct profile *p, const struct wire_msg *m)
 }
 
 /*
- * Look at what the worker sent: -1 not a whole frame yet, else the
- * result.  Anything but one READY or one SETUP_ERROR is a worker that
- * does not follow the contract.
+ * --dump: copy the body of a DUMP frame to the sink.  -1 while more
+ * frames are to come, else the result.
  */
 static int
-setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
+setup_dumped(const struct wire_msg *m, struct setup_dump *d)
+{
+	const uint8_t	*p = m->data;
+	size_t		 left = m->data_len;
+	ssize_t		 w;
+
+	if (m->data_len > d->max - d->bytes) {
+		log_warnx("op=compact why=\"the worker's answer is larger than "
+		    "%zu bytes\"", d->max);
+		return SETUP_FAILED;
+	}
+	while (left > 0) {
+		if ((w = write(d->fd, p, left)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_warn("op=compact why=\"write\"");
+			return SETUP_FAILED;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	d->bytes += m->data_len;
+	return (m->flags & WIRE_F_MORE) ? -1 : SETUP_DUMPED;
+}
+
+/* One DUMP frame taken: more may follow, in the buffer or to come. */
+#define SETUP_MORE	(-2)
+
+/*
+ * Look at what the worker sent: -1 not a whole frame yet, else the
+ * result.  Anything but one READY, LOCKED or SETUP_ERROR (with --dump:
+ * DUMP frames, the last without WIRE_F_MORE, or SETUP_ERROR) is a worker
+ * that does not follow the contract.
+ */
+static int
+setup_answer_one(struct buf *in, const struct profile *p, bool all_sent,
+    struct setup_dump *dump)
 {
 	struct wire_msg	 m;
 	const char	*why = NULL;
 	ssize_t		 n;
+	int		 r;
 
 	n = wire_decode(buf_head(in), buf_unread(in), &m, &why);
 	if (n == 0)
@@ -120,12 +171,23 @@ setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
 		setup_refused(p, &m);
 		return SETUP_FAILED;
 	}
-	if (m.type != WIRE_READY && m.type != WIRE_LOCKED) {
+	if (dump != NULL ? m.type != WIRE_DUMP :
+	    m.type != WIRE_READY && m.type != WIRE_LOCKED) {
 		log_warnx("op=setup why=\"%s frame from the worker\"",
 		    wire_type_name(m.type));
 		return SETUP_FAILED;
 	}
-	/* READY before it had the whole profile, or with bytes after it. */
+	if (dump != NULL && all_sent) {
+		r = setup_dumped(&m, dump);
+		buf_consume(in, (size_t)n);
+		buf_compact(in);
+		if (r == SETUP_DUMPED && buf_unread(in) > 0) {
+			log_warnx("op=setup why=\"bytes after the DUMP\"");
+			return SETUP_FAILED;
+		}
+		return r == -1 ? SETUP_MORE : r;
+	}
+	/* An answer before it had the whole profile, or bytes after it. */
 	if (!all_sent || (size_t)n != buf_unread(in)) {
 		log_warnx("op=setup why=\"%s out of turn\"",
 		    wire_type_name(m.type));
@@ -138,9 +200,20 @@ setup_answer(const struct buf *in, const struct profile *p, bool all_sent)
 	return SETUP_READY;
 }
 
+static int
+setup_answer(struct buf *in, const struct profile *p, bool all_sent,
+    struct setup_dump *dump)
+{
+	int	 r;
+
+	while ((r = setup_answer_one(in, p, all_sent, dump)) == SETUP_MORE)
+		;
+	return r;
+}
+
 enum setup_result
 setup_run(int fd, const struct profile *p, struct supervisor *sv,
-    struct child *worker)
+    struct child *worker, struct setup_dump *dump)
 {
 	struct buf	 out = BUF_INIT, in = BUF_INIT;
 	struct pollfd	 pfd[3];
@@ -149,7 +222,7 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 	bool		 sending = true;
 	int		 r = -1, nfd;
 
-	setup_frames(&out, p);
+	setup_frames(&out, p, dump != NULL ? dump->mark : SIZE_MAX);
 	if (buf_reserve(&in, WIRE_HDR_LEN + WIRE_BODY_MAX) == -1)
 		fatal("op=setup why=\"buffer\"");
 	/* The clock restarts with every byte the worker takes. */
@@ -209,7 +282,9 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 				break;
 			}
 			in.len += (size_t)n;
-			r = setup_answer(&in, p, buf_unread(&out) == 0);
+			/* A long DUMP: the clock restarts with every byte. */
+			deadline = (int64_t)clock_ms() + SETUP_TIMEOUT_MS;
+			r = setup_answer(&in, p, buf_unread(&out) == 0, dump);
 			if (r == -1 && in.len == in.cap) {
 				log_warnx("op=setup why=\"frame too long\"");
 				r = SETUP_FAILED;

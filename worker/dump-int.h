@@ -1,7 +1,8 @@
 /*
  * What the files of the dump (worker/dump*.c) share: the line writer,
  * and one function per part of the policy.  Each part writes only what
- * differs from a fresh policy.
+ * differs from a reference policy: a fresh one when ref is NULL
+ * (policy_dump), the profiles' base for compaction (policy_dump_since).
  */
 #ifndef PRIVCONF_DUMP_INT_H
 #define PRIVCONF_DUMP_INT_H
@@ -29,10 +30,21 @@ void	dump_eol(struct dump *);
 size_t	dump_utoa(unsigned long long v, char buf[24]);
 
 /* dump_cats.c: sandbox/ and default/. */
-void	dump_cats(const struct policy *, struct dump *);
-/* dump_rules.c: the rules, in their order. */
-void	dump_rules(const struct policy *, struct dump *);
+void	dump_cats(const struct policy *, const struct policy *ref,
+	    struct dump *);
+/* dump_rules.c: the rules from the skip-th on, in their order. */
+void	dump_rules(const struct policy *, size_t skip, struct dump *);
+/*
+ * How many of p's first rules are ref's, all of them and in their order;
+ * when they are not, lines that remove ref's rules, and 0.
+ */
+size_t	dump_rules_since(const struct policy *p, const struct policy *ref,
+	    struct dump *);
 /* dump_settings.c: lists, limits, trace, identities and names. */
-void	dump_settings(const struct policy *, struct dump *);
+void	dump_settings(const struct policy *, const struct policy *ref,
+	    struct dump *);
+/* dump.c: the lock state, when it differs. */
+void	dump_lock(const struct policy *, const struct policy *ref,
+	    struct dump *);
 
 #endif

@@ -65,27 +65,40 @@ dump_eol(struct dump *d)
 	d->line = d->b->len;
 }
 
-static void
-dump_lock(const struct policy *p, struct dump *d)
+void
+dump_lock(const struct policy *p, const struct policy *ref, struct dump *d)
 {
-	if (p->lock == POLICY_INIT_LOCK)
+	if (p->lock == (ref != NULL ? ref->lock : POLICY_INIT_LOCK))
 		return;
 	dump_puts(d, "lock:");
 	dump_puts(d, policy_lock_name(p->lock));
 	dump_eol(d);
 }
 
-int
-policy_dump(const struct policy *p, struct buf *out)
+static int
+dump_all(const struct policy *p, const struct policy *ref, struct buf *out)
 {
 	struct dump	 d = { out, out->len, 0 };
 	size_t		 start = out->len;
 
-	dump_cats(p, &d);
-	dump_rules(p, &d);
-	dump_settings(p, &d);
-	dump_lock(p, &d);
+	dump_cats(p, ref, &d);
+	dump_rules(p, ref != NULL ? dump_rules_since(p, ref, &d) : 0, &d);
+	dump_settings(p, ref, &d);
+	dump_lock(p, ref, &d);
 	if (d.err != 0)
 		out->len = start;
 	return d.err;
+}
+
+int
+policy_dump(const struct policy *p, struct buf *out)
+{
+	return dump_all(p, NULL, out);
+}
+
+int
+policy_dump_since(const struct policy *p, const struct policy *base,
+    struct buf *out)
+{
+	return dump_all(p, base, out);
 }

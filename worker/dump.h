@@ -21,5 +21,14 @@ struct policy;
  * as it was.
  */
 int	policy_dump(const struct policy *p, struct buf *out);
+/*
+ * The same against base instead of a fresh policy: lines that, applied
+ * after the lines that built base (privconfd's profiles), give p.  What
+ * differs, in the same order; lists and rules that still start with
+ * base's get the rest, others are rebuilt.  Also EINVAL when the command
+ * language cannot say a difference (a name base has and p lacks).
+ */
+int	policy_dump_since(const struct policy *p, const struct policy *base,
+	    struct buf *out);
 
 #endif

@@ -165,23 +165,25 @@ cats_write(const struct cats *k, struct dump *d)
 	plan_write(k, &best, d);
 }
 
+/* Against ref's values, or a fresh policy's when ref is NULL. */
 void
-dump_cats(const struct policy *p, struct dump *d)
+dump_cats(const struct policy *p, const struct policy *ref, struct dump *d)
 {
 	struct cats	 k;
+	uint64_t	 on = ref != NULL ? ref->on : POLICY_INIT_ON;
 	int		 c;
 
 	k = (struct cats){ "sandbox/", 2, { 0 }, { 0 }, bool_word };
 	for (c = 0; c < POLICY_CAT_COUNT; c++) {
 		k.want[c] = (p->on & POLICY_CAT_BIT(c)) != 0;
-		k.init[c] = (POLICY_INIT_ON & POLICY_CAT_BIT(c)) != 0;
+		k.init[c] = (on & POLICY_CAT_BIT(c)) != 0;
 	}
 	cats_write(&k, d);
 	k = (struct cats){ "default/", POLICY_ACT_COUNT, { 0 }, { 0 },
 	    act_word };
 	for (c = 0; c < POLICY_CAT_COUNT; c++) {
 		k.want[c] = p->def[c];
-		k.init[c] = POLICY_INIT_ACT;
+		k.init[c] = ref != NULL ? ref->def[c] : POLICY_INIT_ACT;
 	}
 	cats_write(&k, d);
 }

@@ -14,7 +14,10 @@
  * have named an alias reaching past the run ("^loopback" in a run of
  * "local4", written "-loopback4") or cut several runs at once.
  */
+#include <sys/types.h>
+
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,14 +108,14 @@ rules_free(struct dump_rules *r)
 }
 
 static int
-rules_init(struct dump_rules *r, const struct policy *p)
+rules_init(struct dump_rules *r, const struct policy *p, size_t skip)
 {
 	const struct policy_rule *rule;
 	size_t	 i = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->n = ruleidx_count(p->rules);
-	r->room = POLICY_RULES_MAX - r->n;
+	r->n = ruleidx_count(p->rules) - skip;
+	r->room = POLICY_RULES_MAX - ruleidx_count(p->rules);
 	if ((POLICY_PATTERN_BYTES_MAX - p->rules->patbytes) / NETADDR_STRLEN <
 	    r->room)
 		r->room = (POLICY_PATTERN_BYTES_MAX - p->rules->patbytes) /
@@ -125,8 +128,10 @@ rules_init(struct dump_rules *r, const struct policy *p)
 		rules_free(r);
 		return ENOMEM;
 	}
-	for (rule = ruleidx_first(p->rules); rule != NULL;
-	    rule = ruleidx_next(p->rules, rule), i++) {
+	for (rule = ruleidx_first(p->rules); rule != NULL && skip > 0;
+	    rule = ruleidx_next(p->rules, rule))
+		skip--;
+	for (; rule != NULL; rule = ruleidx_next(p->rules, rule), i++) {
 		r->g[i] = rule->grp;
 		r->same[i] = i > 0 && same_pattern(r->g[i - 1], r->g[i]);
 	}
@@ -134,14 +139,14 @@ rules_init(struct dump_rules *r, const struct policy *p)
 }
 
 void
-dump_rules(const struct policy *p, struct dump *d)
+dump_rules(const struct policy *p, size_t skip, struct dump *d)
 {
 	struct dump_rules r;
 	size_t		 i;
 
-	if (d->err != 0 || ruleidx_count(p->rules) == 0)
+	if (d->err != 0 || ruleidx_count(p->rules) <= skip)
 		return;
-	if (rules_init(&r, p) != 0) {
+	if (rules_init(&r, p, skip) != 0) {
 		d->err = ENOMEM;
 		return;
 	}
@@ -159,4 +164,82 @@ dump_rules(const struct policy *p, struct dump *d)
 			glob_write(&r, i, d);
 	}
 	rules_free(&r);
+}
+
+static bool
+same_rule(const struct policy_group *a, const struct policy_group *b)
+{
+	return a->act == b->act && a->cat == b->cat && a->kind == b->kind &&
+	    a->patlen == b->patlen && memcmp(a->pat, b->pat, a->patlen) == 0;
+}
+
+/*
+ * Rules of ref from the newest, those marked in gone (all when gone is
+ * NULL): '-' removes the newest equal rule, which is then the one named
+ * when no newer equal rule stays.
+ */
+static void
+rules_remove(const struct policy *ref, const bool *gone, struct dump *d)
+{
+	const struct policy_rule *rule;
+	size_t	 i = ruleidx_count(ref->rules);
+
+	for (rule = ruleidx_last(ref->rules); rule != NULL && d->err == 0;
+	    rule = ruleidx_prev(ref->rules, rule)) {
+		if (gone != NULL && !gone[--i])
+			continue;
+		dump_puts(d, policy_act_name(rule->grp->act));
+		dump_put(d, "/", 1);
+		dump_puts(d, policy_cat_name(rule->grp->cat));
+		dump_put(d, "-", 1);
+		dump_put(d, rule->grp->pat, rule->grp->patlen);
+		dump_eol(d);
+	}
+}
+
+/*
+ * Walk ref's rules against p's from the first: one that is p's next is
+ * kept, any other is gone.  The kept ones are then p's first rules, the
+ * rest of p's are appended.  Only a gone rule with no equal rule beside
+ * it in ref can be named by '-' alone; else -1, and ref's rules all go.
+ */
+static ssize_t
+rules_match(const struct policy *p, const struct policy *ref, bool *gone)
+{
+	const struct policy_rule *a = ruleidx_first(p->rules);
+	const struct policy_rule *b;
+	size_t	 i = 0, kept = 0;
+
+	for (b = ruleidx_first(ref->rules); b != NULL;
+	    b = ruleidx_next(ref->rules, b), i++) {
+		if (a != NULL && same_rule(a->grp, b->grp)) {
+			a = ruleidx_next(p->rules, a);
+			kept++;
+			continue;
+		}
+		if (b->grp->nrules > 1)
+			return -1;
+		gone[i] = true;
+	}
+	return (ssize_t)kept;
+}
+
+size_t
+dump_rules_since(const struct policy *p, const struct policy *ref,
+    struct dump *d)
+{
+	bool	*gone;
+	ssize_t	 kept;
+
+	if (ruleidx_count(ref->rules) == 0)
+		return 0;
+	if ((gone = calloc(ruleidx_count(ref->rules), sizeof(*gone))) ==
+	    NULL) {
+		d->err = ENOMEM;
+		return 0;
+	}
+	kept = rules_match(p, ref, gone);
+	rules_remove(ref, kept >= 0 ? gone : NULL, d);
+	free(gone);
+	return kept >= 0 ? (size_t)kept : 0;
 }

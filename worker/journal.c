@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/errtab.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "worker/journal.h"
 
@@ -121,6 +122,17 @@ journal_commit(struct journal *j)
 		return 0;
 	if (j->broken)
 		err = EIO;
+	/*
+	 * privconfd replays at most JOURNAL_SIZE_MAX bytes: a journal past it
+	 * would not start again.  Full is full, as a disk: compact it.
+	 */
+	else if (j->size > JOURNAL_SIZE_MAX ||
+	    left > JOURNAL_SIZE_MAX - j->size) {
+		buf_reset(&j->batch);
+		log_warnx("op=journal why=\"full: %u bytes, the most privconfd "
+		    "replays; compact it\"", JOURNAL_SIZE_MAX);
+		return ENOSPC;
+	}
 	while (err == 0 && left > 0) {
 		n = write(j->fd, p, left);
 		if (n == -1 && errno == EINTR)

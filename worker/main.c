@@ -13,6 +13,7 @@
 #include "common/contract.h"
 #include "common/log.h"
 #include "common/wire.h"
+#include "worker/compact.h"
 #include "worker/confine.h"
 #include "worker/policy.h"
 #include "worker/session.h"
@@ -77,7 +78,12 @@ main(int argc, char **argv)
 	scfg.max_conn = (size_t)args.max_conn;
 	scfg.journal_fd = co.journal_fd;
 	scfg.journal_sync = (enum contract_sync)args.journal_sync;
+	scfg.compact = NULL;
+	if (args.dump && (scfg.compact = compact_new(args.ipc_addr,
+	    worker_ipc_id(&args.ipc_uid), worker_ipc_id(&args.ipc_gid))) == NULL)
+		fatal("op=compact why=\"start\"");
 	status = session_serve(CONTRACT_FD_LINK, p, &scfg);
+	compact_free(scfg.compact);
 	policy_free(p);
 	return status;
 }

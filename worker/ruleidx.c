@@ -29,25 +29,43 @@
 /* Mixed into a key's hash so that equal bytes of two kinds part ways. */
 #define MIX	UINT64_C(0x9e3779b97f4a7c15)
 
+/*
+ * One key for every index of the process, drawn at the first index:
+ * the worker makes its policy before its seccomp filter, which refuses
+ * getrandom, and later indexes (a reset in a transaction, compaction's
+ * copies) take the same key.  Without the kernel's randomness the tables
+ * still work, only a client that can guess the clock could lengthen
+ * their chains.
+ */
+static void
+ruleidx_key(uint64_t key[2])
+{
+	static uint64_t	 k[2];
+	static bool	 have;
+	struct timespec	 ts;
+
+	if (!have) {
+		if (getrandom(k, sizeof(k), 0) != sizeof(k)) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			k[0] = (uint64_t)ts.tv_nsec * MIX ^ (uint64_t)getpid();
+			k[1] = (uint64_t)(uintptr_t)k * MIX ^
+			    (uint64_t)ts.tv_sec;
+		}
+		have = true;
+	}
+	key[0] = k[0];
+	key[1] = k[1];
+}
+
 struct ruleidx *
 ruleidx_new(void)
 {
 	struct ruleidx	*x;
-	struct timespec	 ts;
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
 	x->first = x->last = x->freeslot = NONE;
-	/*
-	 * The worker asks once, before its seccomp filter.  Without the
-	 * kernel's randomness the tables still work, only a client that
-	 * can guess the clock could lengthen their chains.
-	 */
-	if (getrandom(x->key, sizeof(x->key), 0) != sizeof(x->key)) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		x->key[0] = (uint64_t)ts.tv_nsec * MIX ^ (uint64_t)getpid();
-		x->key[1] = (uint64_t)(uintptr_t)x * MIX ^ (uint64_t)ts.tv_sec;
-	}
+	ruleidx_key(x->key);
 	return x;
 }
 
@@ -765,7 +783,8 @@ ruleidx_txn_rollback(struct ruleidx *x)
 
 	if (!x->txn)
 		return 0;
-	qsort(x->kept, x->nkept, sizeof(*x->kept), kept_cmp);
+	if (x->nkept > 0)
+		qsort(x->kept, x->nkept, sizeof(*x->kept), kept_cmp);
 	if ((y = calloc(1, sizeof(*y))) == NULL)
 		err = ENOMEM;
 	else {

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/wire.h"
 #include "worker/cmd.h"
+#include "worker/compact.h"
 #include "worker/conns.h"
 #include "worker/journal.h"
 #include "worker/policy-ops.h"
@@ -60,6 +61,9 @@ struct session {
 	struct buf	 tmp;		/* a reply of its own being built */
 	struct render_cache rc;
 	struct conns	 conns;
+	/* --dump: the lines before MARK are the profiles. */
+	struct compact	*compact;
+	bool		 marked;
 	/* The profile line that locked the policy during SETUP. */
 	bool		 setup_locked;
 	char		 lock_source[WIRE_SOURCE_MAX];
@@ -132,6 +136,8 @@ handle_setup(struct session *s, const struct wire_msg *m)
 	buf_reset(&s->tmp);
 	if (cmd_exec(s->policy, m->data, m->data_len, CMD_PROFILE, &s->tmp,
 	    &res) == 0) {
+		if (s->compact != NULL && !s->marked)
+			compact_base(s->compact, m->data, m->data_len);
 		if (res.locked) {
 			s->setup_locked = true;
 			memcpy(s->lock_source, m->source, m->source_len);
@@ -150,9 +156,51 @@ handle_setup(struct session *s, const struct wire_msg *m)
 	s->status = 1;
 }
 
+/* MARK: the profiles are over, the journal's lines follow. */
+static void
+handle_mark(struct session *s, const struct wire_msg *m)
+{
+	(void)m;
+	if (s->compact == NULL || s->marked)
+		fatalx("op=protocol why=\"MARK without --dump, or twice\"");
+	s->marked = true;
+}
+
+/* --dump: the compacted journal in DUMP frames, and the worker is done. */
+static void
+session_dump(struct session *s)
+{
+	struct wire_msg	 d = { .type = WIRE_DUMP };
+	size_t		 off = 0, left, n;
+	int		 err;
+
+	s->phase = PHASE_DONE;
+	s->status = 1;
+	if ((err = compact_finish(s->compact, s->policy, &s->tmp)) != 0) {
+		log_warnx("op=compact err=%s", errtab_name(err) ?
+		    errtab_name(err) : "?");
+		return;
+	}
+	left = buf_unread(&s->tmp);
+	do {
+		n = left < WIRE_REPLY_CHUNK ? left : WIRE_REPLY_CHUNK;
+		d.data = buf_head(&s->tmp) + off;
+		d.data_len = n;
+		d.flags = left > n ? WIRE_F_MORE : 0;
+		session_send(s, &d);
+		if (buf_unread(&s->out) >= OUT_FLUSH_AT)
+			session_write(s);
+		off += n;
+		left -= n;
+	} while (left > 0);
+	log_info("op=compact bytes=%zu", off);
+	s->status = 0;
+}
+
 /*
  * READY, or LOCKED when a profile line locked the policy: a locked
  * policy serves nobody, so privconfd starts nothing (docs/design.md 2).
+ * With --dump, the compacted journal instead.
  */
 static void
 handle_setup_done(struct session *s, const struct wire_msg *m)
@@ -160,6 +208,10 @@ handle_setup_done(struct session *s, const struct wire_msg *m)
 	struct wire_msg	 r = { .type = WIRE_READY };
 
 	(void)m;
+	if (s->compact != NULL) {
+		session_dump(s);
+		return;
+	}
 	if (s->setup_locked) {
 		r = (struct wire_msg){ .type = WIRE_LOCKED,
 		    .source = (const uint8_t *)s->lock_source,
@@ -253,10 +305,11 @@ change_reply(struct session *s, const struct change *ch)
  * The end of a batch: its journal records reach the disk before any of
  * its replies leave (docs/design.md 6).  When they cannot, every change
  * of the batch is taken back and answered with the errno instead, the
- * policy and the journal agree again, and the worker goes on.  Returns
- * true when a lock:on was taken back, so the frames after it must run.
+ * policy and the journal agree again, and the worker goes on.  Returns 0
+ * or that errno; a lock:on taken back is not a lock (s->stop is cleared,
+ * and the frames after it run).
  */
-static bool
+static int
 session_commit(struct session *s)
 {
 	struct policy_txn *t = &s->policy->txn;
@@ -270,7 +323,7 @@ session_commit(struct session *s)
 		s->nchanges = 0;
 		if (s->stop)
 			session_locked(s);
-		return false;
+		return 0;
 	}
 	if (t->active && policy_txn_rollback(s->policy) != 0)
 		fatalx("op=journal why=\"cannot roll the policy back\"");
@@ -288,13 +341,13 @@ session_commit(struct session *s)
 	}
 	s->nchanges = 0;
 	if (!s->stop)
-		return false;
+		return err;
 	/* Not locked after all: lock:on gets the error, frames go on. */
 	s->stop = false;
 	if ((c = conns_find(&s->conns, s->locked.conn)) != NULL &&
 	    (w = conns_push(&s->conns, c, s->locked.id)) != NULL)
 		w->err = err;
-	return true;
+	return err;
 }
 
 /*
@@ -320,6 +373,26 @@ request_stray(struct session *s, const struct wire_msg *m)
 	session_send(s, &r);
 }
 
+/*
+ * Run a request's command.  One that changes nothing (a query, a
+ * refusal) after changes of this batch answers from those changes, which
+ * the journal may yet refuse: they are committed first, and when they are
+ * taken back, the command runs again on the policy without them.  So no
+ * reply ever describes a change that did not happen.
+ */
+static void
+request_exec(struct session *s, const struct wire_msg *m,
+    struct cmd_result *res)
+{
+	do {
+		if (journal_on(&s->journal) && !s->policy->txn.active)
+			policy_txn_begin(s->policy);
+		buf_reset(&s->tmp);
+		cmd_exec_lazy(s->policy, m->data, m->data_len, CMD_IPC,
+		    &s->tmp, res);
+	} while (!res->changed && s->nchanges > 0 && session_commit(s) != 0);
+}
+
 static void
 handle_request(struct session *s, const struct wire_msg *m)
 {
@@ -342,11 +415,7 @@ handle_request(struct session *s, const struct wire_msg *m)
 		fatalx("op=protocol why=\"connection %llu has more than %d "
 		    "requests in flight\"", (unsigned long long)m->conn,
 		    CONN_INFLIGHT_MAX);
-	if (journal_on(&s->journal) && !s->policy->txn.active)
-		policy_txn_begin(s->policy);
-	buf_reset(&s->tmp);
-	cmd_exec_lazy(s->policy, m->data, m->data_len, CMD_IPC, &s->tmp,
-	    &res);
+	request_exec(s, m, &res);
 	log_command(m, &res);
 	who = (struct journal_who){ m->uid, m->gid, m->pid };
 	if (res.changed) {
@@ -389,6 +458,7 @@ static const struct session_row {
 } session_table[] = {
 	{ PHASE_SETUP, WIRE_SETUP, handle_setup },
 	{ PHASE_SETUP, WIRE_SETUP_DONE, handle_setup_done },
+	{ PHASE_SETUP, WIRE_MARK, handle_mark },
 	{ PHASE_HELLO, WIRE_HELLO, handle_hello },
 	{ PHASE_REQUEST, WIRE_REQUEST, handle_request },
 	{ PHASE_REQUEST, WIRE_CONN_OPEN, handle_open },
@@ -448,12 +518,14 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 	struct session	*s;
 	ssize_t		 n;
 	int		 status;
+	bool		 stopped;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("op=session why=\"calloc\"");
 	s->fd = fd;
 	s->policy = p;
 	s->phase = PHASE_SETUP;
+	s->compact = cfg->compact;
 	if (conns_init(&s->conns, cfg->max_conn, &s->rc) == -1)
 		fatal("op=session why=\"connection table\"");
 	journal_init(&s->journal, cfg->journal_fd, cfg->journal_sync);
@@ -477,9 +549,11 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 		}
 		s->in.len += (size_t)n;
 		/* A lock:on whose record failed lets the frames after it in. */
-		do
+		do {
 			session_frames(s);
-		while (s->phase == PHASE_REQUEST && session_commit(s));
+			stopped = s->stop;
+		} while (s->phase == PHASE_REQUEST &&
+		    session_commit(s) != 0 && stopped);
 		session_flush(s);
 	}
 	status = s->status;

@@ -11,19 +11,22 @@
 
 #include "common/contract.h"
 
+struct compact;
 struct policy;
 
 /*
  * Serve fd until the peer is done, for at most cfg->max_conn connections
- * of the listener at once, journaling to cfg->journal_fd.  Returns the process exit status: 0 after
- * lock:on (over IPC, or by the profile: LOCKED), 1 on a SETUP_ERROR or
- * when the peer goes away; a protocol violation exits 1 at once (all
- * logged).
+ * of the listener at once, journaling to cfg->journal_fd.  Returns the
+ * process exit status: 0 after lock:on (over IPC, or by the profile:
+ * LOCKED) or after a DUMP, 1 on a SETUP_ERROR or when the peer goes away;
+ * a protocol violation exits 1 at once (all logged).
  */
 struct session_cfg {
 	size_t		 max_conn;	/* the listener's connections at once */
 	int		 journal_fd;	/* -1: no journal */
 	enum contract_sync journal_sync;
+	/* --dump: MARK, then DUMP answers SETUP_DONE (worker/compact.h). */
+	struct compact	*compact;
 };
 
 int	session_serve(int fd, struct policy *p, const struct session_cfg *);

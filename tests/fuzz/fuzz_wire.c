@@ -77,8 +77,12 @@ spec_valid(const struct wire_msg *m)
 	case WIRE_SETUP:
 		return m->source_len <= WIRE_SOURCE_MAX &&
 		    m->data_len <= IPC_LINE_MAX - 1;
+	case WIRE_DUMP:
+		return (m->flags & ~WIRE_F_MORE) == 0 &&
+		    m->data_len <= WIRE_REPLY_CHUNK;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
+	case WIRE_MARK:
 		return true;
 	case WIRE_SETUP_ERROR:
 		return m->source_len <= WIRE_SOURCE_MAX && m->err >= 1 &&
@@ -132,8 +136,12 @@ msg_eq(const struct wire_msg *a, const struct wire_msg *b)
 	case WIRE_HELLO:
 		return a->uid == b->uid && a->gid == b->gid &&
 		    a->landlock == b->landlock && a->seccomp == b->seccomp;
+	case WIRE_DUMP:
+		return a->flags == b->flags &&
+		    bytes_eq(a->data, a->data_len, b->data, b->data_len);
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
+	case WIRE_MARK:
 		return true;
 	}
 	return false;
@@ -165,7 +173,7 @@ check_frame(const uint8_t *f, size_t len, const struct wire_msg *m)
 
 	if (len <= WIRE_HDR_LEN || len > WIRE_HDR_LEN + WIRE_BODY_MAX)
 		FAIL("accepted a frame of %zu bytes", len);
-	if (m->type < WIRE_REQUEST || m->type > WIRE_LOCKED)
+	if (m->type < WIRE_REQUEST || m->type > WIRE_DUMP)
 		FAIL("accepted type %d", (int)m->type);
 	if (!inside(m->data, m->data_len, f + WIRE_HDR_LEN,
 	    len - WIRE_HDR_LEN) || !inside(m->source, m->source_len,

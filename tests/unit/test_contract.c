@@ -168,6 +168,8 @@ Test(contract, what_is_written_is_what_is_read)
 	w.max_queue = 9;
 	w.fd_reserve = 0;
 	w.journal = true;
+	w.journal_sync = CONTRACT_SYNC_NONE;
+	w.dump = true;
 	w.run_uid = (struct contract_id){ CONTRACT_ID_NUM, 65534 };
 	w.run_gid = (struct contract_id){ CONTRACT_ID_NUM, 65534 };
 	w.chroot = "/e";
@@ -179,6 +181,8 @@ Test(contract, what_is_written_is_what_is_read)
 	cr_assert_eq(r.verbose, 2);
 	cr_assert_null(r.ipc_addr);
 	cr_assert_not(r.journal);
+	cr_assert_not(r.dump);
+	cr_assert_eq(r.journal_sync, CONTRACT_SYNC_BATCH);
 	cr_assert_eq(r.max_conn, 5);
 	cr_assert_eq(r.max_conn_per_uid, 4);
 	cr_assert_eq(r.auth_timeout, 3);
@@ -194,6 +198,8 @@ Test(contract, what_is_written_is_what_is_read)
 	    sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(r.ipc_addr, "@abc");
 	cr_assert(r.journal);
+	cr_assert(r.dump);
+	cr_assert_eq(r.journal_sync, CONTRACT_SYNC_NONE);
 	cr_assert_eq(r.ipc_uid.kind, CONTRACT_ID_NUM);
 	cr_assert_eq(r.ipc_uid.id, 7);
 	cr_assert_eq(r.run_uid.id, 65534);

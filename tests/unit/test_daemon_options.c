@@ -232,7 +232,8 @@ Test(daemon_options, usage_names_every_option)
 	    "-s address", "-u user", "--ipc-uid", "--ipc-gid", "--max-conn ",
 	    "--max-conn-per-uid", "--auth-timeout", "--idle-timeout",
 	    "--max-queue", "--fd-reserve", "--libexec-dir",
-	    "--allow-weak-sandbox", "--version" };
+	    "--allow-weak-sandbox", "--version", "-j journal",
+	    "--journal-sync always|batch|none", "--compact-journal journal" };
 	char	*s = NULL;
 	size_t	 n = 0, i;
 	FILE	*fp = open_memstream(&s, &n);
@@ -275,6 +276,11 @@ Test(daemon_options, journal_and_its_sync_mode)
 	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_NONE);
 	cr_assert_eq(parse("--journal-sync", "batch", NULL), OPTIONS_RUN);
 	cr_assert_eq(o.child.journal_sync, CONTRACT_SYNC_BATCH);
+	cr_assert(!o.compact);
+	cr_assert_eq(parse("--compact-journal", "/j", "-P", "p", NULL),
+	    OPTIONS_RUN);
+	cr_assert_str_eq(o.journal, "/j");
+	cr_assert(o.compact);
 }
 
 Test(daemon_options, bad_journal_options_are_refused)
@@ -288,7 +294,10 @@ Test(daemon_options, bad_journal_options_are_refused)
 	cr_assert_eq(parse("-j", "", NULL), OPTIONS_ERROR);
 	cr_assert_str_eq(err, "empty argument to --journal");
 	cr_assert_eq(parse("-j", "a", "-j", "b", NULL), OPTIONS_ERROR);
-	cr_assert_str_eq(err, "--journal given twice");
+	cr_assert_str_eq(err, "one journal: --journal or --compact-journal, "
+	    "once");
+	cr_assert_eq(parse("-j", "a", "--compact-journal", "a", NULL),
+	    OPTIONS_ERROR);
 	cr_assert_eq(parse("-j", NULL), OPTIONS_ERROR);
 	cr_assert_str_eq(err, "option -j needs an argument");
 }

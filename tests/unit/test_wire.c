@@ -202,8 +202,8 @@ Test(wire, wrong_types_are_refused)
 	    'a' };
 	/* Negative fixint as id. */
 	static const uint8_t neg_id[] = { 0x97, 1, 1, 0xff, 0, 0, 1, 0xc4, 0 };
-	/* Unknown type 12, type 0, map instead of array. */
-	static const uint8_t type7[] = { 0x91, 12 };
+	/* Unknown type 14, type 0, map instead of array. */
+	static const uint8_t type7[] = { 0x91, 14 };
 	static const uint8_t type0[] = { 0x91, 0 };
 	static const uint8_t map[] = { 0x81, 1, 1 };
 	/* READY with an extra field; REPLY with too few. */
@@ -333,7 +333,7 @@ Test(wire, encode_into_partly_consumed_buffer)
 	buf_free(&b);
 }
 
-/* The connection frames and LOCKED, field for field. */
+/* The connection frames, LOCKED, MARK and DUMP, field for field. */
 Test(wire, connection_frames_roundtrip)
 {
 	struct buf	 b = BUF_INIT;
@@ -357,6 +357,19 @@ Test(wire, connection_frames_roundtrip)
 	o = roundtrip(&m, &b);
 	cr_assert_eq(o.lineno, 9);
 	cr_assert_arr_eq(o.source, "p.syd", 5);
+	/* Compaction's frames. */
+	m = (struct wire_msg){ .type = WIRE_MARK };
+	cr_assert_eq(roundtrip(&m, &b).type, WIRE_MARK);
+	m = (struct wire_msg){ .type = WIRE_DUMP, .flags = WIRE_F_MORE,
+	    .data = (const uint8_t *)"reset\n", .data_len = 6 };
+	o = roundtrip(&m, &b);
+	cr_assert_eq(o.flags, WIRE_F_MORE);
+	cr_assert_arr_eq(o.data, "reset\n", 6);
+	m.flags = WIRE_F_FATAL;
+	cr_assert_eq(wire_encode(&b, &m), -1, "FATAL is for REPLY only");
+	m.flags = 0;
+	m.data_len = WIRE_REPLY_CHUNK + 1;
+	cr_assert_eq(wire_encode(&b, &m), -1);
 	/* What the decoder refuses, the encoder refuses to write. */
 	m = (struct wire_msg){ .type = WIRE_CREDIT, .conn = 2, .credit = 0 };
 	cr_assert_eq(wire_encode(&b, &m), -1);

@@ -637,3 +637,161 @@ Test(worker_dump, random_network_runs_round_trip, .timeout = 600)
 	cr_log_info("%zu sequences, %zu with holes", s, holes);
 	buf_free(&line);
 }
+
+/* Random lines into each policy of ps: the same answers from each. */
+static size_t
+td_lines(struct tw_gen *g, struct policy **ps, size_t nps, size_t n,
+    bool profile, size_t nlocks)
+{
+	struct buf	 line = BUF_INIT, out = BUF_INIT;
+	struct cmd_result res;
+	enum cmd_origin	 o;
+	size_t		 i, k, bytes = 0;
+	int		 err = 0;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(&line);
+		tw_gen_line(g, &line, nlocks, &o);
+		/* A journal holds only what a client could do. */
+		o = profile ? CMD_PROFILE : CMD_IPC;
+		for (k = 0; k < nps; k++) {
+			buf_reset(&out);
+			if (k == 0)
+				err = cmd_exec(ps[k], line.data, line.len, o,
+				    &out, &res);
+			else
+				cr_assert_eq(cmd_exec(ps[k], line.data,
+				    line.len, o, &out, &res), err);
+		}
+		if (err == 0)
+			bytes += line.len + 1;
+	}
+	buf_free(&line);
+	buf_free(&out);
+	return bytes;
+}
+
+/*
+ * policy_dump_since(), compaction's text: random profile lines build the
+ * base (and, the same, p and the replay's start), random client lines
+ * then change p only; the text replayed after the base's lines gives p's
+ * stat, stats and decisions.  Lists and rules that lost some of the
+ * base's entries are the cases to watch, so the client lines remove a
+ * lot of what the profile lines add.
+ */
+Test(worker_dump, since_a_base_replays_to_the_same_policy, .timeout = 600)
+{
+	struct buf	 text = BUF_INIT;
+	struct tw_gen	 g;
+	struct policy	*ps[3];
+	size_t		 s, in = 0, out = 0;
+	char		*d, *a, *b;
+	bool		 bound;
+	int		 err;
+
+	for (s = 0; s < SEQS; s++) {
+		g.rng = SEED ^ (s + 1) * 0xff51afd7ed558ccdULL;
+		bound = s % 2 == 0;
+		ps[0] = td_new(bound);	/* p */
+		ps[1] = td_new(bound);	/* base */
+		ps[2] = td_new(bound);	/* the replay */
+		td_lines(&g, ps, 3, 1 + tw_gen_pick(&g, SEQ_LINES / 2), true,
+		    3);
+		in += td_lines(&g, ps, 1, 1 + tw_gen_pick(&g, SEQ_LINES),
+		    false, s % 4 == 1 ? 6 : 5);
+		buf_reset(&text);
+		err = policy_dump_since(ps[0], ps[1], &text);
+		cr_assert_eq(err, 0, "seed %zu: %d", s, err);
+		out += text.len;
+		cr_assert_eq(buf_append(&text, "", 1), 0);
+		d = (char *)text.data;
+		for (char *nl; *d != '\0'; d = nl + 1) {
+			cr_assert_not_null(nl = strchr(d, '\n'));
+			cr_assert_eq(tw_run_n(ps[2], d, (size_t)(nl - d), PROF,
+			    &(struct cmd_result){ 0 }), 0, "seed %zu: %.*s",
+			    s, (int)(nl - d), d);
+		}
+		a = td_show(ps[0]);
+		b = td_show(ps[2]);
+		cr_assert_str_eq(b, a, "seed %zu, text:\n%s", s,
+		    (char *)text.data);
+		td_same_decisions(ps[0], ps[2]);
+		free(a);
+		free(b);
+		for (size_t k = 0; k < 3; k++)
+			policy_free(ps[k]);
+	}
+	cr_log_info("%zu sequences: %zu bytes of text from %zu of client "
+	    "lines", s, out, in);
+	buf_free(&text);
+}
+
+/* base's lines then client lines; the text since base, exactly. */
+static void
+td_since(const char *const *base, const char *const *client,
+    const char *want)
+{
+	struct policy	*p = td_new(true), *b = td_new(true), *q = td_new(true);
+	struct buf	 text = BUF_INIT;
+	const char	*nl, *t;
+	char		*sp, *sq;
+
+	for (; *base != NULL; base++) {
+		cr_assert_eq(tw_run(p, *base, PROF), 0, "%s", *base);
+		cr_assert_eq(tw_run(b, *base, PROF), 0, "%s", *base);
+		cr_assert_eq(tw_run(q, *base, PROF), 0, "%s", *base);
+	}
+	for (; *client != NULL; client++)
+		cr_assert_eq(tw_run(p, *client, IPC), 0, "%s", *client);
+	cr_assert_eq(policy_dump_since(p, b, &text), 0);
+	cr_assert_eq(buf_append(&text, "", 1), 0);
+	cr_assert_str_eq((char *)text.data, want);
+	for (t = (char *)text.data; *t != '\0'; t = nl + 1) {
+		nl = strchr(t, '\n');
+		cr_assert_eq(tw_run_n(q, t, (size_t)(nl - t), PROF,
+		    &(struct cmd_result){ 0 }), 0, "%.*s", (int)(nl - t), t);
+	}
+	sp = td_show(p);
+	sq = td_show(q);
+	cr_assert_str_eq(sq, sp);
+	free(sp);
+	free(sq);
+	buf_free(&text);
+	policy_free(p);
+	policy_free(b);
+	policy_free(q);
+}
+
+#define TD_L(...)	(const char *const[]){ __VA_ARGS__, NULL }
+
+/* What the client lines did, against the base: appended, or rebuilt. */
+Test(worker_dump, since_appends_or_removes_what_it_must)
+{
+	/* Nothing changed: nothing to say. */
+	td_since(TD_L("allow/read+/a", "sandbox/write:off"), TD_L("stat"),
+	    "");
+	/* Appended rules and a changed setting. */
+	td_since(TD_L("allow/read+/a"), TD_L("allow/read+/b",
+	    "sandbox/write:off", "mem/max:1G"),
+	    "sandbox/write:0\nallow/read+/b\nmem/max:1G\n");
+	/* A base rule removed: named alone, the rest appended. */
+	td_since(TD_L("allow/read+/a", "allow/read+/x"),
+	    TD_L("allow/read-/a", "allow/read+/y"),
+	    "allow/read-/a\nallow/read+/y\n");
+	/* Back to the base's values: said, as the base is not fresh. */
+	td_since(TD_L("sandbox/write:off", "mem/max:1G", "ioctl/allow+1"),
+	    TD_L("sandbox/write:on", "mem/max:0", "ioctl/allow-1",
+	    "ioctl/allow+2"),
+	    "sandbox/all:1\nioctl/allow^1\nioctl/allow+2\nmem/max:0\n");
+	/*
+	 * An equal rule twice in the base, the older one gone: '-' would
+	 * take the newer, so every base rule goes and p's are rebuilt.
+	 */
+	td_since(TD_L("allow/read+/a", "allow/read+/x", "allow/read+/a"),
+	    TD_L("allow/read^/a", "allow/read+/a"),
+	    "allow/read-/a\nallow/read-/x\nallow/read-/a\n"
+	    "allow/read+/x\nallow/read+/a\n");
+	/* A lock comes last. */
+	td_since(TD_L("allow/read+/a"), TD_L("allow/read+/b", "lock:drop"),
+	    "allow/read+/b\nlock:drop\n");
+}

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "worker/journal.h"
 
 static const struct journal_who who = { .uid = 1000, .gid = 100,
@@ -173,6 +174,35 @@ Test(worker_journal, other_errors_are_eio)
 	cr_assert_eq(journal_commit(&j), EIO);
 	journal_free(&j);
 	close(ro);
+	close(fd);
+	unlink(path);
+}
+
+/*
+ * privconfd replays at most JOURNAL_SIZE_MAX bytes, so the worker never
+ * writes past it: a record that would is ENOSPC.  A sparse file stands in
+ * for a journal of 256 MiB.
+ */
+Test(worker_journal, a_journal_at_its_size_limit_is_full)
+{
+	struct journal	 j;
+	struct stat	 st;
+	char		 path[64];
+	int		 fd = tmp_journal(path, sizeof(path));
+	/* Exactly one record of this size still fits. */
+	const off_t	 room = 49 + 16;
+
+	cr_assert_eq(ftruncate(fd, (off_t)JOURNAL_SIZE_MAX - room), 0);
+	journal_init(&j, fd, CONTRACT_SYNC_NONE);
+	journal_change(&j, 0, &who, L("sandbox/read:on"));
+	cr_assert_eq(journal_commit(&j), 0, "at the limit: written");
+	journal_change(&j, 0, &who, L("sandbox/read:on"));
+	cr_assert_eq(journal_commit(&j), ENOSPC, "one past it: full");
+	cr_assert(!journal_pending(&j));
+	cr_assert(!j.broken);
+	cr_assert_eq(fstat(fd, &st), 0);
+	cr_assert_eq(st.st_size, (off_t)JOURNAL_SIZE_MAX);
+	journal_free(&j);
 	close(fd);
 	unlink(path);
 }

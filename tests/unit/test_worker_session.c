@@ -63,7 +63,7 @@ fake_start_journal(struct fake *f, int jfd, off_t fsize)
 			_exit(99);
 		policy_set_ipc(p, "@test", 0, -1);
 		_exit(session_serve(sv[1], p, &(struct session_cfg){
-		    FAKE_MAX_CONN, jfd, CONTRACT_SYNC_BATCH }));
+		    FAKE_MAX_CONN, jfd, CONTRACT_SYNC_BATCH, NULL }));
 	}
 	close(sv[1]);
 	f->fd = sv[0];
