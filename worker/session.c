@@ -512,13 +512,10 @@ session_flush(struct session *s)
 	session_write(s);
 }
 
-int
-session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
+struct session *
+session_new(int fd, struct policy *p, const struct session_cfg *cfg)
 {
 	struct session	*s;
-	ssize_t		 n;
-	int		 status;
-	bool		 stopped;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("op=session why=\"calloc\"");
@@ -529,7 +526,60 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 	if (conns_init(&s->conns, cfg->max_conn, &s->rc) == -1)
 		fatal("op=session why=\"connection table\"");
 	journal_init(&s->journal, cfg->journal_fd, cfg->journal_sync);
-	while (s->phase != PHASE_DONE) {
+	return s;
+}
+
+/*
+ * One batch: every whole frame of s->in, the journal's commit, then
+ * everything owed written.  False once the session is over.
+ */
+static bool
+session_batch(struct session *s)
+{
+	bool	 stopped;
+
+	/* A lock:on whose record failed lets the frames after it in. */
+	do {
+		session_frames(s);
+		stopped = s->stop;
+	} while (s->phase == PHASE_REQUEST && session_commit(s) != 0 &&
+	    stopped);
+	session_flush(s);
+	return s->phase != PHASE_DONE;
+}
+
+bool
+session_input(struct session *s, const uint8_t *p, size_t n)
+{
+	if (buf_append(&s->in, p, n) == -1)
+		fatal("op=read");
+	return session_batch(s);
+}
+
+int
+session_free(struct session *s)
+{
+	int	 status = s->status;
+
+	/* Every rendering goes with the last reply that held it. */
+	conns_free(&s->conns);
+	journal_free(&s->journal);
+	free(s->changes);
+	buf_free(&s->in);
+	buf_free(&s->out);
+	buf_free(&s->tmp);
+	free(s);
+	return status;
+}
+
+int
+session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
+{
+	struct session	*s = session_new(fd, p, cfg);
+	ssize_t		 n;
+
+	for (;;) {
+		/* Read straight into the input buffer: no copy. */
 		if (buf_reserve(&s->in, READ_CHUNK) == -1)
 			fatal("op=read");
 		n = read(fd, s->in.data + s->in.len, s->in.cap - s->in.len);
@@ -548,22 +598,8 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 			break;
 		}
 		s->in.len += (size_t)n;
-		/* A lock:on whose record failed lets the frames after it in. */
-		do {
-			session_frames(s);
-			stopped = s->stop;
-		} while (s->phase == PHASE_REQUEST &&
-		    session_commit(s) != 0 && stopped);
-		session_flush(s);
+		if (!session_batch(s))
+			break;
 	}
-	status = s->status;
-	/* Every rendering goes with the last reply that held it. */
-	conns_free(&s->conns);
-	journal_free(&s->journal);
-	free(s->changes);
-	buf_free(&s->in);
-	buf_free(&s->out);
-	buf_free(&s->tmp);
-	free(s);
-	return status;
+	return session_free(s);
 }

@@ -7,7 +7,9 @@
 #ifndef PRIVCONF_SESSION_H
 #define PRIVCONF_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/contract.h"
 
@@ -30,5 +32,20 @@ struct session_cfg {
 };
 
 int	session_serve(int fd, struct policy *p, const struct session_cfg *);
+
+/*
+ * session_serve in pieces, for a caller that has the link's bytes
+ * itself (tests/fuzz/fuzz_worker.c): session_input takes bytes that
+ * arrived, handles every frame they complete as one batch (the frames of
+ * one read) and writes what it owes to fd; false once the session is
+ * over.  A protocol violation is fatal, as in session_serve.
+ * session_free returns the exit status and frees the session.
+ */
+struct session;
+
+struct session	*session_new(int fd, struct policy *,
+		    const struct session_cfg *);
+bool		 session_input(struct session *, const uint8_t *, size_t);
+int		 session_free(struct session *);
 
 #endif
