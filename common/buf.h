@@ -47,10 +47,11 @@ buf_unread(const struct buf *b)
 	return b->len - b->off;
 }
 
+/* NULL for a buffer that never held a byte: NULL + 0 is undefined in C. */
 static inline const uint8_t *
 buf_head(const struct buf *b)
 {
-	return b->data + b->off;
+	return b->data == NULL ? NULL : b->data + b->off;
 }
 
 #endif

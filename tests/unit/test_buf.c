@@ -68,3 +68,22 @@ Test(buf, never_empty_buffer_stays_bounded)
 	cr_assert_eq(*buf_head(&b), ' ');
 	buf_free(&b);
 }
+
+/*
+ * fuzz_worker's first finding: journal_commit() took the head of its
+ * empty batch, NULL + 0, undefined in C (UBSan stops there).  The head of
+ * a buffer that never held a byte is NULL itself.
+ */
+Test(buf, head_of_a_never_used_buffer_is_null)
+{
+	struct buf b = BUF_INIT;
+
+	cr_assert_null(buf_head(&b));
+	cr_assert_eq(buf_unread(&b), 0);
+	cr_assert_eq(buf_append(&b, "x", 1), 0);
+	cr_assert_not_null(buf_head(&b));
+	buf_consume(&b, 1);
+	cr_assert_eq(buf_unread(&b), 0);
+	buf_free(&b);
+	cr_assert_null(buf_head(&b));
+}
