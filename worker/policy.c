@@ -61,6 +61,8 @@ policy_free(struct policy *p)
 {
 	if (p == NULL)
 		return;
+	/* Freed in the middle of a batch: what the undo kept goes too. */
+	policy_txn_commit(p);
 	ruleidx_free(p->rules);
 	free(p->ioctl_allow.v);
 	free(p->ioctl_deny.v);

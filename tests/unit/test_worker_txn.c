@@ -165,3 +165,24 @@ Test(worker_txn, no_transaction_no_undo)
 	free(s2);
 	policy_free(p);
 }
+
+/*
+ * fuzz_worker's finding: a policy freed in the middle of a batch (the
+ * worker's session ended by a protocol violation, then freed) leaked
+ * what its transaction held: the index a reset set aside, the copied
+ * ioctl lists.  policy_free frees them too (LeakSanitizer, under
+ * SANITIZE=1, is what sees the difference).
+ */
+Test(worker_txn, free_in_the_middle_of_a_transaction)
+{
+	struct policy *p = tw_new();
+
+	prefix(p);
+	policy_txn_begin(p);
+	TW_OKS(p, IPC, "allow/read+/opt/***", "ioctl/deny+TIOCSTI", "reset",
+	    "allow/read+/srv/**");
+	cr_assert(p->txn.active);
+	cr_assert_not_null(p->txn.rules);
+	cr_assert(p->txn.ioctl_saved);
+	policy_free(p);
+}
