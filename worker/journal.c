@@ -86,6 +86,7 @@ journal_refusal(struct journal *j, time_t now, const struct journal_who *w,
     int err, const uint8_t *line, size_t len)
 {
 	const char	*name = errtab_name(err);
+	const uint8_t	*nl;
 	char		 t[21];
 
 	if (j->fd == -1)
@@ -94,6 +95,17 @@ journal_refusal(struct journal *j, time_t now, const struct journal_who *w,
 	if (buf_printf(&j->batch, "#! %s uid=%u gid=%u pid=%u err=%s ", t,
 	    w->uid, w->gid, w->pid, name != NULL ? name : "EINVAL") == -1)
 		fatal("op=journal why=\"record\"");
+	/*
+	 * A line holding '\n' is refused (only a listener gone bad sends
+	 * one), but its record must stay one line: what followed the '\n'
+	 * would replay as a command nobody was acknowledged.
+	 */
+	while ((nl = memchr(line, '\n', len)) != NULL) {
+		journal_put(j, line, (size_t)(nl - line));
+		journal_put(j, "\\x0a", 4);
+		len -= (size_t)(nl - line) + 1;
+		line = nl + 1;
+	}
 	journal_put(j, line, len);
 	journal_put(j, "\n", 1);
 }

@@ -206,3 +206,28 @@ Test(worker_journal, a_journal_at_its_size_limit_is_full)
 	close(fd);
 	unlink(path);
 }
+
+/*
+ * fuzz_worker's finding: a refused line holding '\n' (a hostile listener
+ * built the frame) was recorded as is, and what followed the '\n' came
+ * back at the next start as a profile line nobody was acknowledged
+ * (a rule for every path, past lock:drop).  Its record is one comment
+ * line.
+ */
+Test(worker_journal, a_refused_line_with_a_newline_stays_one_comment)
+{
+	struct journal	 j;
+	char		 path[64];
+	int		 fd = tmp_journal(path, sizeof(path));
+
+	journal_init(&j, fd, CONTRACT_SYNC_NONE);
+	journal_refusal(&j, 1795860903, &who, EINVAL,
+	    L("lock:off\nallow/read+/***\n\n"));
+	cr_assert_eq(journal_commit(&j), 0);
+	cr_assert_str_eq(slurp(path),
+	    "#! 2026-11-28T10:15:03Z uid=1000 gid=100 pid=4242 err=EINVAL "
+	    "lock:off\\x0aallow/read+/***\\x0a\\x0a\n");
+	journal_free(&j);
+	close(fd);
+	unlink(path);
+}
