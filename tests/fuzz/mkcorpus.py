@@ -110,6 +110,23 @@ write("cmd", "check", b"\xff" + b"\n".join([
     b"check/net/link:route", b"check/read,write:/x", b"lock:read",
     b"check/read:/etc", b"sandbox/read:off"]))
 
+# Long lines, up to the limits: a pattern of PATTERN_MAX (4095) bytes
+# cannot fit a line (IPC_LINE_MAX - 1 = 4095 bytes with the command
+# before it), so the longest reach past the line limit from both sides.
+LONG = b"/" + b"a/" * 1500 + b"*" * 20 + b"[a-z]" * 100
+write("cmd", "long-rules", b"\xff" + b"\n".join([
+    b"allow/read+" + LONG[:4080], b"check/read:" + LONG[:4084],
+    b"deny/write+/" + b"x" * 4082, b"stat"]))
+write("cmd", "long-stars", b"\xff" + b"\n".join([
+    b"allow/read+/" + b"**/y" * 1019, b"allow/read-" + LONG[:4080],
+    b"allow/read+/" + b"\\*" * 1360, b"check/read:/" + b"a/" * 2040]))
+write("cmd", "long-names", b"\xff" + b"\n".join([
+    b"warn/net/bind+@" + b"s" * 4079, b"name/host:" + b"h" * 4085,
+    b"stat"]))
+write("cmd", "long-profile", b"\x00" + b"\n".join([
+    b"# " + b"c" * 4000, b"allow/exec+/" + b"[!/]" * 1015,
+    b"ioctl/allow+" + b"1," * 2040, b"stats"]))
+
 # ---- fuzz_decide: lines over IPC; check/ lines are decisions. ----
 
 write("decide", "paths", b"\n".join([
@@ -206,3 +223,94 @@ crash("conn-output-buffer-grows", b"\x01" + chunk(b"prompt i\n") +
 # The worker's stream reaches the listener in reads that end mid-frame.
 crash("conn-link-buffer-grows", b"\x01" + chunk(b"prompt i\n" + b"a\n" * 8) +
       answer(8, size=0xff, deliver=0xff) + bytes([OP_DELIVER, 0xff]) * 12)
+
+# ---- fuzz_worker: a configuration byte (bits 0-1 journal: none, sync
+# none, batch, always; bit 2 SETUP_DONE and HELLO first; bit 3 the IPC
+# uid checked), then operations (fuzz_worker.c). ----
+
+W_SETUP, W_DONE, W_HELLO, W_OPEN, W_CLOSE, W_CREDIT, W_RAW = 0, 1, 2, 3, 4, 5, 6
+W_BATCH, W_MARK, W_SEAL, W_ID, W_REQ = 7, 8, 9, 10, 11
+CR_1, CR_16, CR_64, CR_100, CR_1000, CR_CHUNK, CR_QUEUE, CR_MAX = range(8)
+
+
+def w_setup(line, lineno=1):
+    return bytes([lineno << 4 | W_SETUP]) + line + b"\n"
+
+
+def w_open(slot=0, credit=CR_MAX):
+    return bytes([slot << 4 | W_OPEN, credit])
+
+
+def w_credit(slot=0, credit=CR_MAX):
+    return bytes([slot << 4 | W_CREDIT, credit])
+
+
+def w_req(line, slot=0):
+    return bytes([slot << 4 | W_REQ]) + line + b"\n"
+
+
+def w_id(line, delta, slot=0):
+    return bytes([slot << 4 | W_ID, delta, len(line)]) + line
+
+
+def w_batch(keep=0):
+    return bytes([keep << 4 | W_BATCH])
+
+
+def worker(name, data):
+    write("worker", name, data)
+
+
+worker("requests", b"\x06" + w_open() + b"".join(w_req(x) for x in [
+    b"stat", b"allow/read+/usr/***", b"sandbox/read?", b"check/read:/usr/x",
+    b"stats", b"bogus", b"deny/write+/etc/**", b"stat"]) + w_batch() +
+    w_open(1, CR_100) + w_req(b"stat", 1) + w_req(b"ping", 1) + w_batch() +
+    w_credit(1, CR_1000) + bytes([1 << 4 | W_CLOSE]) + w_batch())
+worker("setup", b"\x02" + w_setup(b"allow/read+/etc/***") +
+       w_setup(b"sandbox/read:on", 2) + w_setup(b"ipc/uid:1000", 3) +
+       bytes([W_DONE, W_HELLO, 7, 8, 6, 1]) + w_batch() + w_open() +
+       w_req(b"stats") + w_req(b"stat") + w_batch())
+worker("setup-error", b"\x00" + w_setup(b"mem/max:1G") +
+       w_setup(b"bogus/line", 2) + bytes([W_DONE]))
+worker("setup-locked", b"\x00" + w_setup(b"lock:on", 5) +
+       bytes([W_DONE]) + w_batch())
+worker("small-credit", b"\x05" + w_open(0, CR_1) + w_req(b"stat") +
+       w_req(b"sandbox/read?") + w_batch() + w_credit(0, CR_16) * 4 +
+       w_batch() + w_credit(0, CR_CHUNK) + w_credit(0, CR_MAX) + w_batch())
+worker("lock", b"\x06" + w_open() + w_open(1) + w_req(b"stat", 1) +
+       w_req(b"allow/read+/x") + w_req(b"lock:on") + w_req(b"stat") +
+       w_batch())
+worker("seal", b"\x06" + w_open() + w_req(b"allow/read+/a") + w_batch() +
+       bytes([W_SEAL]) + w_req(b"allow/read+/b") + w_req(b"stat") +
+       w_req(b"allow/read-/a") + w_req(b"sandbox/read:on") +
+       w_req(b"sandbox/read:on") + w_req(b"lock:on") + w_req(b"stat") +
+       w_batch() + w_req(b"check/read:/b") + w_batch())
+worker("seal-always", b"\x07" + w_open() + w_req(b"allow/read+/a") +
+       bytes([1 << 4 | W_SEAL]) + w_req(b"allow/read+/b") +
+       w_req(b"stat") + w_req(b"lock:on") + w_req(b"reset") + w_batch())
+worker("stray", b"\x04" + w_req(b"stat", 2) + w_open(2) +
+       w_req(b"stat", 2) + bytes([2 << 4 | W_CLOSE]) + w_req(b"stat", 2) +
+       w_batch() + w_open(2) + w_req(b"ping", 2) + w_batch())
+worker("split", b"\x06" + w_open() + w_req(b"allow/read+/" + b"p" * 200) +
+       w_batch(15) + w_batch(3) + w_req(b"stat") + w_batch(1) + w_batch())
+# Violations: each ends the session.
+worker("bad-past-max", b"\x04" + w_open(5) + w_batch())
+worker("bad-open-twice", b"\x04" + w_open(1) + bytes([(8 | 1) << 4 | W_OPEN,
+                                                      1, CR_1]))
+worker("bad-id", b"\x04" + w_open() + w_req(b"stat") + w_id(b"stat", 0))
+worker("bad-inflight", b"\x04" + w_open(0, CR_1) +
+       b"".join(w_req(b"ping") for _ in range(33)) + w_batch())
+worker("bad-mark", b"\x04" + bytes([W_MARK]) + w_batch())
+worker("bad-hello-twice", b"\x04" + bytes([W_HELLO, 1, 1, 1, 1]))
+worker("bad-request-in-setup", b"\x00" + w_req(b"stat"))
+worker("bad-raw", b"\x04" + w_open() + w_req(b"stat") +
+       bytes([W_RAW, 9]) + b"\x00\x00\x00\x05\x93\x02\x01\x01\xc4")
+worker("bad-close", b"\x04" + bytes([3 << 4 | W_CLOSE]))
+worker("bad-credit", b"\x04" + w_open() + bytes([8 << 4 | W_CREDIT, 9,
+                                                 CR_1]))
+# A refused line that holds a '\n' (only a listener gone bad sends one):
+# its journal record must stay one line, or the second half replays as a
+# command nobody sent (regression of fuzz_worker's finding).
+worker("regress-journal-refusal-newline", b"\x06" + w_open() +
+       w_req(b"lock:drop") + w_id(b"lock:off\nallow/read+/***", 1) +
+       w_batch() + w_req(b"stat"))
