@@ -314,3 +314,67 @@ worker("bad-credit", b"\x04" + w_open() + bytes([8 << 4 | W_CREDIT, 9,
 worker("regress-journal-refusal-newline", b"\x06" + w_open() +
        w_req(b"lock:drop") + w_id(b"lock:off\nallow/read+/***", 1) +
        w_batch() + w_req(b"stat"))
+
+# ---- fuzz_listener_link: a configuration byte (bits 0-1 clients, bit 2
+# a max_queue of 300), then operations (fuzz_listener_link.c). ----
+
+L_LINES, L_READ, L_HANGUP, L_REPLY, L_FORGE, L_RAW, L_DELIVER, L_OTHER = \
+    range(8)
+MORE, FATAL = 2, 1
+
+
+def l_lines(k, n):
+    return bytes([k << 4 | L_LINES, n - 1])
+
+
+def l_reply(k, size, flags=0):
+    return bytes([k << 4 | L_REPLY, flags, size])
+
+
+def l_deliver(amount=0):
+    return bytes([L_DELIVER, amount])
+
+
+def l_read(k):
+    return bytes([k << 4 | L_READ])
+
+
+def l_forge(k, conn, iddelta, flags, size):
+    return bytes([k << 4 | L_FORGE, conn, iddelta & 0xff, flags, size])
+
+
+def link(name, data):
+    write("listener_link", name, data)
+
+
+link("replies", b"\x02" + l_lines(0, 3) + l_lines(1, 2) + l_lines(2, 1) +
+     l_reply(1, 5, MORE) + l_reply(0, 10) + l_reply(1, 3) +
+     l_reply(2, 0xf2, MORE) + l_deliver(3) + l_reply(0, 7) + l_deliver() +
+     l_read(0) + l_read(1) + l_reply(2, 0xff) + l_reply(0, 1) + l_deliver() +
+     l_read(2) + l_read(0))
+link("small-queue", b"\x05" + l_lines(0, 8) + l_lines(1, 4) +
+     l_reply(0, 200, MORE) + l_reply(0, 99) + l_deliver() + l_read(0) +
+     l_reply(0, 250) + l_reply(1, 250) + l_deliver(1) + l_deliver() +
+     l_read(0) + l_read(1) + l_lines(0, 32) + l_reply(0, 20) * 6 +
+     l_deliver())
+link("hangup", b"\x01" + l_lines(0, 2) + l_lines(1, 1) +
+     l_reply(0, 4, MORE) + l_deliver() + bytes([L_HANGUP]) +
+     l_forge(0, 1 << 2, 0, 0, 9) + l_lines(0, 1) + l_reply(1, 6) +
+     l_reply(0, 6) + l_deliver() + l_read(0) + l_read(1))
+link("fatal", b"\x01" + l_lines(0, 2) + l_lines(1, 1) + l_reply(0, 3) +
+     l_reply(1, 0, FATAL) + l_reply(0, 3) + l_deliver())
+# Bad frames: each ends the listener.
+link("bad-id", b"\x00" + l_lines(0, 2) + l_forge(0, 0, 1, 0, 5) +
+     l_deliver())
+link("bad-none-owed", b"\x00" + l_lines(0, 1) + l_reply(0, 2) +
+     l_forge(0, 0, 1, 0, 5) + l_deliver())
+link("bad-past-table", b"\x00" + l_lines(0, 1) +
+     l_forge(0, 7 << 5 | 1 << 2 | 1, 0, 0, 5) + l_deliver())
+link("bad-credit", b"\x04" + l_lines(0, 1) + l_reply(0, 0xf1) +
+     l_deliver())
+link("bad-fatal-bytes", b"\x00" + l_lines(0, 1) +
+     l_forge(0, 0, 0, FATAL, 3) + l_deliver())
+link("bad-type", b"\x00" + l_lines(0, 1) + bytes([L_OTHER, 4]) +
+     l_deliver())
+link("bad-raw", b"\x00" + l_lines(0, 1) + bytes([L_RAW, 6]) +
+     b"\x00\x00\x00\x01\xc1\x00" + l_deliver())
