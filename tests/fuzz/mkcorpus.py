@@ -378,3 +378,57 @@ link("bad-type", b"\x00" + l_lines(0, 1) + bytes([L_OTHER, 4]) +
      l_deliver())
 link("bad-raw", b"\x00" + l_lines(0, 1) + bytes([L_RAW, 6]) +
      b"\x00\x00\x00\x01\xc1\x00" + l_deliver())
+
+# ---- fuzz_profile: a configuration byte (bit 0 a journal with its torn
+# tail; bits 1-7 max in 64-byte units, 0 for PROFILE_SIZE_MAX), then the
+# file. ----
+
+
+def profile(name, data):
+    write("profile", name, data)
+
+
+profile("profile", b"\x00" + b"# privconf profile\n\nsandbox/read:on\n"
+        b"  \t\r\n\f\nallow/read+/usr/***\r\nipc:@privconf\nipc/uid:1000\n"
+        b"ipc/gid:100\n#ipc:@no\nipc:/run/p.sock\nlock:on")
+profile("journal", b"\x01" + b"# 2026-11-28T10:15:02Z uid=1000 gid=1000 "
+        b"pid=4242\nallow/read+/usr/***\n#! 2026-11-28T10:15:03Z uid=1000 "
+        b"err=EPERM lock:off\nsandbox/read:o")
+profile("limits", b"\x00" + b"a" * 4094 + b"\n# " + b"c" * 9000 +
+        b"\nb\x00c\n\n" + b"x" * 100)
+profile("too-long", b"\x00" + b"ok\n" + b"a" * 4095 + b"\n")
+profile("too-big", b"\x04" + b"allow/read+/x\n" * 20)
+profile("chunks", b"\x01" + b"".join(b"line%d\n" % i for i in range(1500)))
+
+# ---- fuzz_glob: a pattern, then paths, one a line. ----
+
+
+def glob(name, pat, *paths):
+    write("glob", name, b"\n".join((pat,) + paths))
+
+
+glob("dir", b"/usr/***", b"/usr", b"/usr/", b"/usr/bin/x", b"/usrx")
+glob("star-tail", b"/usr/lib/*.so", b"/usr/lib/libc.so", b"/usr/lib/a/b.so")
+glob("dstar-tail", b"/home/**/.ssh/id_*", b"/home/u/.ssh/id_rsa",
+     b"/home/a/b/.ssh/id_x", b"/home/.ssh/id_")
+glob("prefix", b"/proc/**", b"/proc", b"/proc/1/maps")
+glob("classes", b"/dev/[!a-c]?[]x-]\\*[\\]-\\^]", b"/dev/d1]*^", b"/dev/a1x*]")
+glob("escapes", b"/a\\b/\\*\\?/\\[x\\]/\\/***", b"/ab/*?/[x]", b"/ab/*?/[x]/")
+glob("stars", b"/x/****/y***z/*", b"/x/a/b/yqz/c", b"/x/y/z/")
+glob("general", b"*/[a-z]*[0-9]?.conf", b"etc/a1x.conf", b"/b22.conf")
+
+# ---- fuzz_netaddr: lines, each a rule pattern and a target. ----
+
+
+def netaddr(name, *lines):
+    write("netaddr", name, b"\n".join(lines))
+
+
+netaddr("v4", b"10.1.2.3/8!1024-65535", b"10.200.0.1!2000",
+        b"127.0.0.1!80", b"0.0.0.0/0!0", b"192.168.1.0/24!22-22")
+netaddr("v6", b"fe80::1/10!22", b"::1!22", b"::ffff:1.2.3.4/96!0-65535",
+        b"2001:db8::/32!443", b"2001:db8:0:0:1:0:0:1!443", b"::!0")
+netaddr("aliases", b"local!0-65535", b"any!80", b"loopback6!1",
+        b"linklocal4!5-6", b"any4!0-1023", b"172.20.0.1!8")
+netaddr("bad", b"010.0.0.1!80", b"1.2.3.4/33!1", b"1.2.3.4!70000",
+        b"1.2.3.4!9-8", b"::1/129!1", b"1.2.3.4/08!1", b"1.2.3.4!")
