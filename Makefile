@@ -5,6 +5,8 @@
 #   make bench    the benchmarks against HAProxy, Redis and an echo server
 #                 (docs/PERFORMANCE.md); make bench-quick: one short round
 #   SANITIZE=1    build everything with ASan and UBSan
+#   make fuzz     the libFuzzer targets into build/fuzz/; make fuzz-long
+#                 SECS=N runs each N seconds; make afl: the AFL++ builds
 
 CC	?= cc
 B	:= build
@@ -25,6 +27,16 @@ ifneq ($(B),$(NOSANDBOX_B))
 $(error NOSANDBOX=1 builds into $(NOSANDBOX_B) only)
 endif
 CFLAGS	+= -DPRIVCONF_BENCH_NO_SANDBOX
+endif
+# AFL++ only: the children read their hostile side from stdin
+# (worker/main.c, listener/main.c).  Only into build/afl; make check
+# proves the default binaries lack the switch.
+AFL_B	:= build/afl
+ifeq ($(FUZZ_STDIN),1)
+ifneq ($(B),$(AFL_B))
+$(error FUZZ_STDIN=1 builds into $(AFL_B) only)
+endif
+CFLAGS	+= -DPRIVCONF_FUZZ_STDIN
 endif
 ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -O1
@@ -69,7 +81,8 @@ INTEG_BINS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_
 BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
 .PHONY: all check unit integration run deps clean bench bench-quick \
-	bench-build check-no-bench lint-man fuzz-smoke
+	bench-build check-no-bench lint-man fuzz fuzz-smoke fuzz-long afl \
+	check-no-fuzz-stdin
 all: $(BINS)
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
@@ -147,9 +160,68 @@ unit: $(UNIT_BINS)
 	@sh tests/run.sh $(UNIT_BINS)
 integration: $(BINS) $(INTEG_BINS)
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" sh tests/run.sh -- $(INTEG_BINS)
-# libFuzzer targets (clang), each over its corpus and a fixed-seed run.
-fuzz-smoke:
-	@sh tests/fuzz/build.sh smoke
+# libFuzzer targets (tests/fuzz/README.md): clang, ASan and UBSan, each
+# harness linked with the sources of the one process (or parser) it
+# drives, into build/fuzz/fuzz_NAME; objects shared in build/fuzz/obj.
+FUZZ_CC	:= clang
+FUZZ_B	:= build/fuzz
+FUZZ_SAN := -g -O1 -fsanitize=address,undefined
+FUZZ_CFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer-no-link -std=gnu11 -Wall \
+	-Wextra -Werror -I. $(PKG_CFLAGS)
+fobj = $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(1))
+# The policy: every worker/ file but the process around it.
+FUZZ_POLICY := $(filter-out worker/main.c worker/session.c worker/conns.c \
+	worker/journal.c worker/confine.c,$(wildcard worker/*.c)) \
+	common/buf.c common/decimal.c common/errtab.c common/log.c common/utf8.c
+# fuzz_conn and fuzz_listener_link bring their own log_ and fatal.
+FUZZ_LINK := listener/conn.c listener/link.c listener/auth.c \
+	listener/line.c listener/prompt.c common/buf.c common/wire.c \
+	common/errtab.c common/utf8.c
+FUZZ_SRC_wire	:= common/wire.c common/buf.c
+FUZZ_SRC_cmd	:= $(FUZZ_POLICY)
+FUZZ_SRC_decide	:= $(FUZZ_POLICY)
+FUZZ_SRC_conn	:= $(FUZZ_LINK)
+FUZZ_SRC_listener_link := $(FUZZ_LINK)
+# The worker's library whole (its own log_ and fatal in the harness).
+FUZZ_SRC_worker	:= $(filter-out worker/main.c worker/confine.c, \
+	$(wildcard worker/*.c)) common/buf.c common/decimal.c \
+	common/errtab.c common/utf8.c common/wire.c
+FUZZ_SRC_profile := daemon/profile.c daemon/options.c common/contract.c \
+	common/ipcaddr.c common/decimal.c common/errtab.c common/log.c \
+	common/buf.c
+FUZZ_SRC_glob	:= worker/glob.c
+FUZZ_SRC_netaddr := worker/netaddr.c
+FUZZ_NAMES := wire cmd decide conn worker listener_link profile glob netaddr
+FUZZ_BINS  := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_NAMES))
+
+$(FUZZ_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+# Made by a chain of pattern rules: kept, not deleted as intermediate.
+.PRECIOUS: $(FUZZ_B)/obj/%.o
+.SECONDEXPANSION:
+$(FUZZ_B)/fuzz_%: $$(call fobj,tests/fuzz/fuzz_$$*.c $$(FUZZ_SRC_$$*))
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+# Each target over its corpus and a fixed-seed run, well under a minute.
+fuzz-smoke: fuzz
+	@sh tests/fuzz/run.sh smoke
+# Each target SECS seconds (default 600) from its corpus, two at a time.
+fuzz-long: fuzz
+	@sh tests/fuzz/run.sh long $(or $(SECS),600)
+
+# privconf-worker and privconf-listener for afl-fuzz, reading their
+# hostile side from stdin (tests/fuzz/README.md): Debian's afl++.
+afl:
+	@command -v afl-clang-fast >/dev/null || \
+	    { echo "afl: install afl++ (apt-get install afl++)"; exit 1; }
+	@$(MAKE) --no-print-directory B=$(AFL_B) FUZZ_STDIN=1 \
+	    CC=afl-clang-fast $(AFL_B)/privconf-worker $(AFL_B)/privconf-listener
+
+# The stdin switch must never reach a default build.
+check-no-fuzz-stdin: $(BINS)
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh tests/fuzz/check-stdin.sh $(B)
 
 lint-man:
 	@set -e; for m in $(wildcard docs/*.[1-8]); do mandoc -T lint -W warning $$m; done
@@ -161,7 +233,8 @@ check-no-bench: $(BINS) $(B)/bench/loadgen $(B)/bench/echo_server
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
-	@$(MAKE) --no-print-directory lint-man fuzz-smoke check-no-bench
+	@$(MAKE) --no-print-directory lint-man fuzz-smoke check-no-bench \
+	    check-no-fuzz-stdin
 	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" \
 	    sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
 
@@ -182,4 +255,4 @@ run: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(FUZZ_B)/obj -name '*.d' 2>/dev/null)

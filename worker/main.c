@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/contract.h"
@@ -35,6 +36,30 @@ worker_check_fd(int fd, mode_t type, const char *what)
 		fatalx("op=start why=\"fd %d is not the %s\"", fd, what);
 }
 
+#ifdef PRIVCONF_FUZZ_STDIN
+/*
+ * `make afl` only, never a default build (make check proves the word
+ * below is in no default binary): the link is stdin, the frames the
+ * worker sends go to stdout, and nothing is confined, so that AFL++ runs
+ * the real frame loop (session_input, as session_serve runs it on each
+ * read) on one file per input.
+ */
+static int
+worker_fuzz_stdin(struct policy *p, const struct session_cfg *cfg)
+{
+	static uint8_t	 chunk[WIRE_HDR_LEN + WIRE_BODY_MAX];
+	struct session	*s;
+	ssize_t		 n;
+
+	log_info("op=start mode=fuzz-stdin");
+	s = session_new(STDOUT_FILENO, p, cfg);
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
+		if (!session_input(s, chunk, (size_t)n))
+			break;
+	return session_free(s);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -56,7 +81,9 @@ main(int argc, char **argv)
 		fatalx("op=start why=\"%s\"", err);
 	log_set_verbose((int)args.verbose);
 	buf_tune_malloc();
+#ifndef PRIVCONF_FUZZ_STDIN
 	worker_check_fd(CONTRACT_FD_LINK, S_IFSOCK, "socketpair");
+#endif
 	if (args.journal)
 		worker_check_fd(CONTRACT_FD_JOURNAL, S_IFREG, "journal");
 	if ((p = policy_new()) == NULL)
@@ -65,6 +92,16 @@ main(int argc, char **argv)
 	    worker_ipc_id(&args.ipc_gid)) != 0)
 		fatalx("op=start why=\"bad ipc address\"");
 
+#ifdef PRIVCONF_FUZZ_STDIN
+	(void)co;
+	(void)rep;
+	scfg = (struct session_cfg){ (size_t)args.max_conn, args.journal ?
+	    CONTRACT_FD_JOURNAL : -1, (enum contract_sync)args.journal_sync,
+	    NULL };
+	status = worker_fuzz_stdin(p, &scfg);
+	policy_free(p);
+	return status;
+#endif
 	confine_opts_init(&co, CONFINE_WORKER);
 	confine_opts_contract(&co, &args);
 	co.peer_fd = CONTRACT_FD_LINK;

@@ -13,7 +13,8 @@
  *  - it fails exactly when a kept line is too long or the file too
  *    large, with the message that says which;
  *  - otherwise the lines are exactly the model's, their bytes, numbers
- *    and source, each NUL-terminated; profile_find() finds each one;
+ *    and source, each NUL-terminated; profile_find() finds each of
+ *    the first 64;
  *    the tail is the model's; profile_ipc() reads the last ipc: line;
  *  - everything is freed (LeakSanitizer).
  *
@@ -141,8 +142,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(l->source, SOURCE) != 0)
 			FAIL("line %u read as line %u of %zu bytes", lineno,
 			    l->lineno, l->len);
-		if (profile_find(&p, (const uint8_t *)SOURCE, strlen(SOURCE),
-		    lineno) != l)
+		/* profile_find is linear: the first lines only, or O(n^2). */
+		if (k <= 64 && profile_find(&p, (const uint8_t *)SOURCE,
+		    strlen(SOURCE), lineno) != l)
 			FAIL("profile_find does not find line %u", lineno);
 		if (len >= 4 && memcmp(s, "ipc:", 4) == 0)
 			last_ipc = s;

@@ -432,3 +432,56 @@ netaddr("aliases", b"local!0-65535", b"any!80", b"loopback6!1",
         b"linklocal4!5-6", b"any4!0-1023", b"172.20.0.1!8")
 netaddr("bad", b"010.0.0.1!80", b"1.2.3.4/33!1", b"1.2.3.4!70000",
         b"1.2.3.4!9-8", b"::1/129!1", b"1.2.3.4/08!1", b"1.2.3.4!")
+
+# ---- AFL++ seeds (tests/fuzz/README.md): the raw bytes of a link. ----
+# afl-worker: what privconfd then the listener send privconf-worker;
+# afl-listener: what the worker sends privconf-listener, whose one
+# client has sent three lines (REQUESTs 1-3 of connection 1 << 32).
+
+CONN1 = 1 << 32
+
+
+def setup(line, lineno, source=b"/etc/privconf.conf"):
+    return frame(uint(3), binv(source), uint(lineno), binv(line))
+
+
+def hello():
+    return frame(uint(7), uint(65534), uint(65534), uint(3), uint(1))
+
+
+def conn_open(conn=CONN1, credit=262144):
+    return frame(uint(8), uint(conn), uint(credit))
+
+
+def conn_close(conn=CONN1):
+    return frame(uint(9), uint(conn))
+
+
+def credit(conn=CONN1, n=65536):
+    return frame(uint(10), uint(conn), uint(n))
+
+
+def req(i, line, conn=CONN1):
+    return frame(uint(1), uint(conn), uint(i), uint(1000), uint(1000),
+                 uint(4242), binv(line))
+
+
+def rep(i, body, flags=0, conn=CONN1):
+    return frame(uint(2), uint(conn), uint(i), uint(flags), binv(body))
+
+
+START = (setup(b"allow/read+/usr/***", 1) + setup(b"sandbox/write:on", 2) +
+         frame(uint(4)) + hello())
+write("afl-worker", "session", START + conn_open() +
+      req(1, b"stat") + req(2, b"allow/read+/etc/***") + req(3, b"stats") +
+      req(4, b"check/read:/etc/passwd") + credit() + req(5, b"bogus") +
+      conn_close() + req(6, b"stat"))
+write("afl-worker", "lock", START + conn_open() + req(1, b"lock:on") +
+      req(2, b"stat"))
+write("afl-worker", "setup-error", setup(b"bogus", 1) + frame(uint(4)))
+write("afl-worker", "violation", START + conn_open() + req(1, b"stat") +
+      req(1, b"stat"))
+write("afl-listener", "replies", rep(1, b"x" * 300, 2) + rep(1, ACK) +
+      rep(2, ACK) + rep(3, b"stats\n"))
+write("afl-listener", "fatal", rep(1, ACK) + rep(2, b"", 1))
+write("afl-listener", "bad", rep(2, ACK))
