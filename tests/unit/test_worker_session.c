@@ -678,3 +678,81 @@ Test(worker_session, a_full_journal_refuses_and_undoes_the_change)
 	cr_assert_eq(fake_status(&f), 256);
 	close(jfd);
 }
+
+/*
+ * session_input(), what session_serve() runs on every read and what
+ * fuzz_worker drives: frames cut anywhere wait for their rest, one call
+ * is one batch (its replies written when it ends), and the session says
+ * when it is over (lock:on).  The worker's frames go to a pipe here.
+ */
+Test(worker_session, session_input_takes_frames_cut_anywhere)
+{
+	struct buf	 in = BUF_INIT, out = BUF_INIT;
+	struct wire_msg	 m;
+	struct policy	*p;
+	struct session	*s;
+	const char	*why;
+	uint8_t		 b[4096];
+	ssize_t		 n, r;
+	size_t		 i;
+	int		 pv[2];
+	static const char *const lines[] = { "stat", "sandbox/read?",
+	    "lock:on" };
+
+	cr_assert_eq(pipe(pv), 0);
+	cr_assert_eq(fcntl(pv[0], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_not_null(p = policy_new());
+	s = session_new(pv[1], p, &(struct session_cfg){ FAKE_MAX_CONN, -1,
+	    CONTRACT_SYNC_BATCH, NULL });
+	m = (struct wire_msg){ .type = WIRE_SETUP_DONE };
+	cr_assert_eq(wire_encode(&in, &m), 0);
+	m = (struct wire_msg){ .type = WIRE_HELLO, .uid = 1, .gid = 1 };
+	cr_assert_eq(wire_encode(&in, &m), 0);
+	m = (struct wire_msg){ .type = WIRE_CONN_OPEN, .conn = FAKE_CONN,
+	    .credit = 65536 };
+	cr_assert_eq(wire_encode(&in, &m), 0);
+	for (i = 0; i < 2; i++) {
+		m = (struct wire_msg){ .type = WIRE_REQUEST, .conn = FAKE_CONN,
+		    .id = i + 1, .pid = 1, .data = (const uint8_t *)lines[i],
+		    .data_len = strlen(lines[i]) };
+		cr_assert_eq(wire_encode(&in, &m), 0);
+	}
+	/* One byte at a time: nothing is answered before its frame is whole. */
+	for (i = 0; i < in.len; i++)
+		cr_assert(session_input(s, in.data + i, 1));
+	while ((n = read(pv[0], b, sizeof(b))) > 0)
+		cr_assert_eq(buf_append(&out, b, (size_t)n), 0);
+	r = wire_decode(out.data, out.len, &m, &why);
+	cr_assert_gt(r, 0);
+	cr_assert_eq(m.type, WIRE_READY);
+	buf_consume(&out, (size_t)r);
+	for (i = 1; i <= 2; i++) {
+		r = wire_decode(buf_head(&out), buf_unread(&out), &m, &why);
+		cr_assert_gt(r, 0, "reply %zu: %s", i, why ? why : "short");
+		cr_assert_eq(m.type, WIRE_REPLY);
+		cr_assert_eq(m.id, i);
+		cr_assert_eq(m.flags, 0);
+		buf_consume(&out, (size_t)r);
+	}
+	cr_assert_eq(buf_unread(&out), 0);
+	/* lock:on: the FATAL reply, and the session is over. */
+	buf_reset(&in);
+	m = (struct wire_msg){ .type = WIRE_REQUEST, .conn = FAKE_CONN,
+	    .id = 3, .pid = 1, .data = (const uint8_t *)lines[2],
+	    .data_len = strlen(lines[2]) };
+	cr_assert_eq(wire_encode(&in, &m), 0);
+	cr_assert_not(session_input(s, in.data, in.len));
+	buf_reset(&out);
+	while ((n = read(pv[0], b, sizeof(b))) > 0)
+		cr_assert_eq(buf_append(&out, b, (size_t)n), 0);
+	r = wire_decode(out.data, out.len, &m, &why);
+	cr_assert_eq(r, (ssize_t)out.len);
+	cr_assert_eq(m.flags, WIRE_F_FATAL);
+	cr_assert_eq(m.id, 3);
+	cr_assert_eq(session_free(s), 0);
+	policy_free(p);
+	buf_free(&in);
+	buf_free(&out);
+	close(pv[0]);
+	close(pv[1]);
+}
