@@ -44,13 +44,15 @@ def frame(*fields):
     return struct.pack(">I", len(body)) + body
 
 
-def request(i, line, uid=1000, gid=1000, pid=4242):
-    return frame(uint(1), uint(i), uint(uid), uint(gid), uint(pid),
-                 binv(line))
+# [1, conn, id, uid, gid, pid, line] and [2, conn, id, flags, body]: the
+# connection id is generation << 32 | slot.
+def request(i, line, uid=1000, gid=1000, pid=4242, conn=1 << 32):
+    return frame(uint(1), uint(conn), uint(i), uint(uid), uint(gid),
+                 uint(pid), binv(line))
 
 
-def reply(i, body, flags=0):
-    return frame(uint(2), uint(i), uint(flags), binv(body))
+def reply(i, body, flags=0, conn=1 << 32):
+    return frame(uint(2), uint(conn), uint(i), uint(flags), binv(body))
 
 
 ACK = b'{"err":0,"msg":"ACK"}\n'
@@ -67,7 +69,10 @@ write("wire", "setup-error", frame(uint(6), binv(b"p.conf"), uint(3),
 write("wire", "hello", frame(uint(7), uint(65534), uint(65534), uint(6),
                              uint(1)))
 write("wire", "stream", request(1, b"ping") + request(2, b"stat", 0, 0, 1) +
-      reply(1, ACK) + reply(2, b"{}") + request(3, b"lock:on")[:9])
+      reply(1, ACK) + reply(2, b"{}") + frame(uint(8), uint(2 << 32 | 3),
+      uint(65536)) + frame(uint(10), uint(2 << 32 | 3), uint(1)) +
+      frame(uint(9), uint(2 << 32 | 3)) + frame(uint(12)) +
+      frame(uint(13), uint(2), binv(b"dump")) + request(3, b"lock:on")[:9])
 # Large ids and long bins, in the wider encodings.
 write("wire", "wide", request(2**40, b"/" * 300, 2**32 - 1, 2**31, 2**31 - 1)
       + reply(2**63, b"z" * 4000))

@@ -72,12 +72,12 @@ report() {
 			echo "fuzz_$name: ok, $(grep -o 'Done [0-9]* runs in .*' \
 			    "$dir/log")"
 		else
-			echo "fuzz_$name: ok, $(grep -o \
-			    'stat::number_of_executed_units: [0-9]*' "$dir/log" |
-			    grep -o '[0-9]*$') runs, $(grep -o \
-			    'stat::average_exec_per_sec: [0-9]*' "$dir/log" |
-			    grep -o '[0-9]*$') execs/s, $(grep -o \
-			    'cov: [0-9]*' "$dir/log" | tail -1) edges, corpus" \
+			echo "fuzz_$name: ok, $(awk \
+			    '/stat::number_of_executed_units/ { print $2 }' \
+			    "$dir/log") runs, $(awk \
+			    '/stat::average_exec_per_sec/ { print $2 }' \
+			    "$dir/log") execs/s, $(grep -o 'cov: [0-9]*' \
+			    "$dir/log" | tail -1 | cut -c6-) edges, corpus" \
 			    "$(ls "$dir/new" | wc -l) files"
 		fi
 		return 0
