@@ -88,6 +88,9 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 	if ((err = c.row->parse(&c)) != 0)
 		return err;
 	res->query = !(c.row->flags & CMD_F_MUTATES) || c.op == '?';
+	/* docs/commands.md 5: parsed first, then the level, then the lock. */
+	if (origin == CMD_IPC_READ && !res->query)
+		return EACCES;
 	if ((err = cmd_permit(p, &c, origin)) != 0)
 		return err;
 	return c.row->apply(p, &c, res, out);

@@ -79,7 +79,8 @@ conn_wake(struct conns *cs, struct wconn *c)
 }
 
 int
-conns_open(struct conns *cs, uint64_t id, uint32_t credit)
+conns_open(struct conns *cs, uint64_t id, uint32_t credit,
+    const struct wpeer *peer)
 {
 	uint32_t	 idx = WIRE_CONN_INDEX(id);
 	struct wconn	*c;
@@ -99,6 +100,7 @@ conns_open(struct conns *cs, uint64_t id, uint32_t credit)
 		fatal("op=conns why=\"calloc\"");
 	c->id = id;
 	c->credit = credit;
+	c->peer = *peer;
 	cs->slot[idx] = c;
 	cs->open++;
 	return 0;
