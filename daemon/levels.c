@@ -249,5 +249,5 @@ levels_socket(const struct access *acc, struct levels_sock *out)
 	}
 	/* The listener's check decides; the mode only keeps out the hopeless. */
 	if (all)
-		out->mode = 0666;
+		*out = (struct levels_sock){ (uid_t)-1, (gid_t)-1, 0666 };
 }

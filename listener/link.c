@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -269,29 +270,10 @@ link_read(struct link *l)
 static ssize_t
 link_sendmsg(struct link *l, size_t n, const struct link_pass *p)
 {
-	union {
-		struct cmsghdr	 hdr;
-		char		 space[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec	 iov = { (void *)buf_head(&l->out), n };
-	struct msghdr	 msg;
-	struct cmsghdr	*cm;
-	ssize_t		 w;
+	ssize_t	 w;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (p != NULL) {
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.space;
-		msg.msg_controllen = sizeof(ctl.space);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &p->fd, sizeof(int));
-	}
-	w = sendmsg(l->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	w = fdpass_send(l->fd, buf_head(&l->out), n, p != NULL ? p->fd : -1,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
 	    errno != EINTR)
 		fatal("op=link why=\"send\"");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/access.h"
+#include "common/fdpass.h"
 #include "common/limits.h"
 #include "common/wire.h"
 #include "worker/policy.h"
@@ -163,23 +164,8 @@ fake_status(struct fake *f)
 static void
 fake_send_sock(struct fake *f, const void *p, size_t n, int sock)
 {
-	union {
-		struct cmsghdr	 hdr;
-		char		 space[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec	 iov = { (void *)p, n };
-	struct msghdr	 msg = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl.space, .msg_controllen = sizeof(ctl.space) };
-	struct cmsghdr	*cm;
-	ssize_t		 w;
+	ssize_t	 w = fdpass_send(f->fd, p, n, sock, MSG_NOSIGNAL);
 
-	memset(&ctl, 0, sizeof(ctl));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &sock, sizeof(int));
-	w = sendmsg(f->fd, &msg, MSG_NOSIGNAL);
 	cr_assert(w == (ssize_t)n || (w == -1 && errno == EPIPE),
 	    "sendmsg: %s", strerror(errno));
 }
@@ -773,16 +759,9 @@ other_uid(void)
 static int
 socket_of_other(void)
 {
-	union {
-		struct cmsghdr	 hdr;
-		char		 space[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr	 msg = { 0 };
-	struct cmsghdr	*cm;
-	struct iovec	 iov;
-	char		 byte = 0;
-	int		 via[2], st, fd;
-	pid_t		 pid;
+	char	 byte = 0;
+	int	 via[2], st, fd;
+	pid_t	 pid;
 
 	if (getuid() != 0)
 		return own_socket();
@@ -794,27 +773,13 @@ socket_of_other(void)
 		    setresuid(65534, 65534, 65534) == -1 ||
 		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
 			_exit(1);
-		iov = (struct iovec){ &byte, 1 };
-		msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
-		    .msg_control = ctl.space,
-		    .msg_controllen = sizeof(ctl.space) };
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &sv[0], sizeof(int));
-		_exit(sendmsg(via[1], &msg, 0) == 1 ? 0 : 1);
+		_exit(fdpass_send(via[1], &byte, 1, sv[0], 0) == 1 ? 0 : 1);
 	}
 	cr_assert_neq(pid, -1);
-	iov = (struct iovec){ &byte, 1 };
-	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl.space, .msg_controllen = sizeof(ctl.space) };
-	cr_assert_eq(recvmsg(via[0], &msg, 0), 1);
+	cr_assert_eq(fdpass_recv(via[0], &byte, 1, &fd), 1);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	cm = CMSG_FIRSTHDR(&msg);
-	cr_assert_not_null(cm);
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	cr_assert_geq(fd, 0);
 	close(via[0]);
 	close(via[1]);
 	return fd;
