@@ -161,8 +161,9 @@ reply_bytes(struct wreply *w, size_t *len)
 		*len = buf_unread(&w->r->body);
 		return buf_head(&w->r->body);
 	}
-	if (buf_unread(&w->body) == 0 && errtab_reply(&w->body, w->err) == -1)
-		fatal("op=reply why=\"errtab\"");
+	/* An ACK or an errno: the table's constant bytes, no buffer. */
+	if (buf_unread(&w->body) == 0)
+		return (const uint8_t *)errtab_reply_text(w->err, len);
 	*len = buf_unread(&w->body);
 	return buf_head(&w->body);
 }
