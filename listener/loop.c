@@ -101,6 +101,7 @@ loop_new(const struct contract_args *o, int link_fd, int listen_fd)
 	l->cfg.worker_timeout_ms = o->worker_timeout * 1000;
 	l->max_conn = o->max_conn;
 	l->max_per_uid = o->max_conn_per_uid;
+	uidcount_init(&l->peruid, (size_t)o->max_conn);
 	l->fd_reserve = o->fd_reserve;
 	link_init(&l->link, link_fd, (size_t)o->max_conn);
 	conn_ctx_init(&l->ctx, &l->cfg, &l->link);
@@ -169,6 +170,7 @@ loop_close(struct loop *l, struct conn *c, const char *why)
 	conn_release(c);
 	TAILQ_REMOVE(&l->conns, c, entry);
 	l->nconns--;
+	uidcount_dec(&l->peruid, c->peer.uid);
 	TAILQ_INSERT_TAIL(&l->graveyard, c, entry);
 	/* A free slot: accept may go on (EMFILE included). */
 	l->accept_blocked = false;
