@@ -18,18 +18,6 @@
 #include "listener/loop.h"
 #include "listener/peer.h"
 
-size_t
-accept_uid_count(const struct loop *l, uid_t uid)
-{
-	const struct conn *c;
-	size_t		 n = 0;
-
-	TAILQ_FOREACH(c, &l->conns, entry)
-		if (c->peer.uid == uid)
-			n++;
-	return n;
-}
-
 /* Room for one more client with fd_reserve fds still free after it? */
 static bool
 accept_fd_room(const struct loop *l)
@@ -38,7 +26,7 @@ accept_fd_room(const struct loop *l)
 
 	if (l->nofile == UINT64_MAX)
 		return true;
-	used = (uint64_t)l->nfds_base + l->nconns + 1;
+	used = (uint64_t)l->nfds_base + l->nconns + l->link.nheld + 1;
 	return used <= l->nofile && l->nofile - used >= l->fd_reserve;
 }
 
@@ -129,7 +117,7 @@ accept_clients(struct loop *l)
 			close(fd);
 			continue;
 		}
-		if (accept_uid_count(l, pc.uid) >= l->max_per_uid) {
+		if (uidcount_get(&l->peruid, pc.uid) >= l->max_per_uid) {
 			accept_refuse(l, fd, &pc);
 			continue;
 		}
@@ -148,6 +136,7 @@ accept_clients(struct loop *l)
 		c->events = EPOLLIN;
 		TAILQ_INSERT_TAIL(&l->conns, c, entry);
 		l->nconns++;
+		uidcount_inc(&l->peruid, pc.uid);
 		log_debug("op=accept fd=%d uid=%u gid=%u pid=%d", fd, pc.uid,
 		    pc.gid, (int)pc.pid);
 	}

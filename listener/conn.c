@@ -73,11 +73,26 @@ conn_deadline_changed(struct conn *c)
 
 /* The link's interface (listener/slot.h). */
 
+/*
+ * Freed slots kept for the next lines, with a small body's buffer, so
+ * that a pipelined line costs no malloc: at most SLOT_SPARE_MAX of them
+ * (about 100 KiB), whatever the clients do.
+ */
+#define SLOT_SPARE_MAX	256
+#define SLOT_BODY_KEEP	256
+static struct conn_slot	*slot_spare[SLOT_SPARE_MAX];
+static size_t		 slot_nspare;
+
 void
 conn_slot_free(struct conn_slot *s)
 {
-	buf_free(&s->body);
-	free(s);
+	if (slot_nspare == SLOT_SPARE_MAX || s->body.cap > SLOT_BODY_KEEP) {
+		buf_free(&s->body);
+		free(s);
+		return;
+	}
+	buf_reset(&s->body);
+	slot_spare[slot_nspare++] = s;
 }
 
 struct conn_slot *
@@ -134,12 +149,17 @@ static struct conn_slot *
 conn_slot_new(struct conn *c, bool waiting, bool prompt)
 {
 	struct conn_slot *s;
+	struct buf	 body = BUF_INIT;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if (slot_nspare > 0) {
+		s = slot_spare[--slot_nspare];
+		body = s->body;
+		memset(s, 0, sizeof(*s));
+	} else if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("op=conn why=\"reply slot\"");
 	s->waiting = waiting;
 	s->prompt = prompt;
-	s->body = (struct buf)BUF_INIT;
+	s->body = body;
 	TAILQ_INSERT_TAIL(&c->slots, s, centry);
 	if (waiting) {
 		TAILQ_INSERT_TAIL(&c->waitq, s, wentry);
@@ -319,7 +339,7 @@ conn_forward(struct conn *c, const uint8_t *p, size_t n)
 	if (c->cid == 0) {
 		/* The worker hears of a connection only when it has to. */
 		c->cid = link_open(c->ctx->link, c,
-		    (uint32_t)c->ctx->cfg->max_queue);
+		    (uint32_t)c->ctx->cfg->max_queue, c->fd);
 		c->granted = c->ctx->cfg->max_queue;
 	}
 	s = conn_slot_new(c, true, prompt_shows(c->mode));

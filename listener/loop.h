@@ -12,6 +12,7 @@
 
 #include "listener/conn.h"
 #include "listener/link.h"
+#include "listener/uidcount.h"
 #include "common/contract.h"
 
 /* After EMFILE with no client to wait for, try accept again this late. */
@@ -31,6 +32,7 @@ struct loop {
 	size_t			 nconns;
 	unsigned long		 max_conn;
 	unsigned long		 max_per_uid;
+	struct uidcount		 peruid;	/* connections of each uid */
 	unsigned long		 fd_reserve;
 	uint64_t		 nofile;	/* UINT64_MAX: no limit */
 	size_t			 nfds_base;	/* open fds but clients */
@@ -60,6 +62,5 @@ void	loop_close(struct loop *, struct conn *, const char *why);
 void	accept_clients(struct loop *);
 /* Arm or disarm the listening socket for the limits of section 8. */
 void	accept_update(struct loop *);
-size_t	accept_uid_count(const struct loop *, uid_t);
 
 #endif

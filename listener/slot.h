@@ -7,7 +7,8 @@
  *
  * A slot is one reply due to the client, in line order.  Its owner is
  * always its connection, which frees it with conn_slot_free() and
- * nowhere else:
+ * nowhere else (a few freed slots are kept for the next lines, so a
+ * pipelined line costs no malloc):
  *
  *   built-in   bytes the listener made itself (ping, an error, prompts)
  *              that must wait behind an earlier reply; consecutive ones

@@ -109,8 +109,13 @@ cmdtab_lookup(const char *name, size_t len, const char **sub, size_t *sublen)
 	const struct cmd_row *r;
 	size_t	 i, n;
 
+	if (len == 0)
+		return NULL;
 	for (i = 0; i < sizeof(cmdtab) / sizeof(cmdtab[0]); i++) {
 		r = &cmdtab[i];
+		/* Most rows differ at the first byte: no strlen for them. */
+		if (r->name[0] != name[0])
+			continue;
 		n = strlen(r->name);
 		if (r->flags & CMD_F_PREFIX) {
 			if (len < n || memcmp(name, r->name, n) != 0)
@@ -173,7 +178,7 @@ cmd_permit(const struct policy *p, const struct cmd *c,
 	if (p->lock == POLICY_LOCK_DROP &&
 	    (r->drop_ok == NULL || !r->drop_ok(p, c)))
 		return EPERM;
-	if (origin == CMD_IPC && ((r->flags & CMD_F_STARTUP) ||
+	if (origin != CMD_PROFILE && ((r->flags & CMD_F_STARTUP) ||
 	    ((r->flags & CMD_F_STARTUP_ARG) && c->startup)))
 		return EBUSY;
 	return 0;

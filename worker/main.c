@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/access.h"
 #include "common/buf.h"
 #include "common/contract.h"
 #include "common/log.h"
@@ -19,11 +20,14 @@
 #include "worker/policy.h"
 #include "worker/session.h"
 
-/* A contract id as the policy's ipc uid/gid: -1 is "not checked". */
+/*
+ * The admin uid or gid stat shows (its frozen schema holds one of each):
+ * the lowest of the list, -1 (null) when not checked.  stats lists all.
+ */
 static int64_t
-worker_ipc_id(const struct contract_id *id)
+worker_ipc_id(bool any, const struct access_ids *ids)
 {
-	return id->kind == CONTRACT_ID_NUM ? (int64_t)id->id : -1;
+	return any || ids->n == 0 ? -1 : (int64_t)ids->v[0];
 }
 
 /* A descriptor of the contract is there and of the kind it should be. */
@@ -37,25 +41,60 @@ worker_check_fd(int fd, mode_t type, const char *what)
 }
 
 #ifdef PRIVCONF_FUZZ_STDIN
+#include <sys/socket.h>
+
+/* Frames per batch: one session_input, as one read would be. */
+#define FUZZ_BATCH_FRAMES	16
+
 /*
  * `make afl` only, never a default build (make check proves the word
  * below is in no default binary): the link is stdin, the frames the
  * worker sends go to stdout, and nothing is confined, so that AFL++ runs
- * the real frame loop (session_input, as session_serve runs it on each
- * read) on one file per input.
+ * the real frame loop on one file per input.  The input is cut into
+ * batches of FUZZ_BATCH_FRAMES frames (the rest whole after a malformed
+ * one), each given to session_input, as session_serve gives each read,
+ * with a socket of this process (an admin peer) for each CONN_OPEN.
  */
 static int
 worker_fuzz_stdin(struct policy *p, const struct session_cfg *cfg)
 {
-	static uint8_t	 chunk[WIRE_HDR_LEN + WIRE_BODY_MAX];
+	struct buf	 in = BUF_INIT;
+	struct wire_msg	 m;
 	struct session	*s;
-	ssize_t		 n;
+	const char	*why;
+	size_t		 off = 0, end, k, nfd;
+	ssize_t		 n, r;
+	int		 fds[FUZZ_BATCH_FRAMES], sv[2];
+	bool		 more = true;
 
 	log_info("op=start mode=fuzz-stdin");
-	s = session_new(STDOUT_FILENO, p, cfg);
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		if (!session_input(s, chunk, (size_t)n))
+	for (;;) {
+		if (buf_reserve(&in, 65536) == -1)
+			fatal("op=read");
+		if ((n = read(STDIN_FILENO, in.data + in.len, 65536)) <= 0)
 			break;
+		in.len += (size_t)n;
+	}
+	s = session_new(STDOUT_FILENO, p, cfg);
+	while (more && off < in.len) {
+		for (end = off, k = nfd = 0; k < FUZZ_BATCH_FRAMES; k++) {
+			r = wire_decode(in.data + end, in.len - end, &m, &why);
+			if (r <= 0) {
+				end = in.len;
+				break;
+			}
+			end += (size_t)r;
+			if (m.type != WIRE_CONN_OPEN)
+				continue;
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+				fatal("op=socketpair");
+			close(sv[1]);
+			fds[nfd++] = sv[0];
+		}
+		more = session_input(s, in.data + off, end - off, fds, nfd);
+		off = end;
+	}
+	buf_free(&in);
 	return session_free(s);
 }
 #endif
@@ -64,6 +103,7 @@ int
 main(int argc, char **argv)
 {
 	struct contract_args args;
+	struct access	 acc;
 	struct confine_opts co;
 	struct confine_report rep;
 	struct session_cfg scfg;
@@ -86,20 +126,25 @@ main(int argc, char **argv)
 #endif
 	if (args.journal)
 		worker_check_fd(CONTRACT_FD_JOURNAL, S_IFREG, "journal");
+	if (contract_access(&args, &acc) == -1)
+		fatal("op=start why=\"access levels\"");
 	if ((p = policy_new()) == NULL)
 		fatal("op=policy_new");
-	if (policy_set_ipc(p, args.ipc_addr, worker_ipc_id(&args.ipc_uid),
-	    worker_ipc_id(&args.ipc_gid)) != 0)
+	if (policy_set_ipc(p, args.ipc_addr, worker_ipc_id(acc.admin.any_uid,
+	    &acc.admin.uids), worker_ipc_id(!acc.admin.check_gid,
+	    &acc.admin.gids)) != 0)
 		fatalx("op=start why=\"bad ipc address\"");
+	policy_set_access(p, &acc);
 
 #ifdef PRIVCONF_FUZZ_STDIN
 	(void)co;
 	(void)rep;
 	scfg = (struct session_cfg){ (size_t)args.max_conn, args.journal ?
 	    CONTRACT_FD_JOURNAL : -1, (enum contract_sync)args.journal_sync,
-	    NULL };
+	    NULL, &acc };
 	status = worker_fuzz_stdin(p, &scfg);
 	policy_free(p);
+	access_free(&acc);
 	return status;
 #endif
 	confine_opts_init(&co, CONFINE_WORKER);
@@ -116,11 +161,14 @@ main(int argc, char **argv)
 	scfg.journal_fd = co.journal_fd;
 	scfg.journal_sync = (enum contract_sync)args.journal_sync;
 	scfg.compact = NULL;
+	scfg.access = &acc;
 	if (args.dump && (scfg.compact = compact_new(args.ipc_addr,
-	    worker_ipc_id(&args.ipc_uid), worker_ipc_id(&args.ipc_gid))) == NULL)
+	    worker_ipc_id(acc.admin.any_uid, &acc.admin.uids),
+	    worker_ipc_id(!acc.admin.check_gid, &acc.admin.gids))) == NULL)
 		fatal("op=compact why=\"start\"");
 	status = session_serve(CONTRACT_FD_LINK, p, &scfg);
 	compact_free(scfg.compact);
 	policy_free(p);
+	access_free(&acc);
 	return status;
 }

@@ -13,6 +13,7 @@
 
 #include "common/contract.h"
 
+struct access;
 struct compact;
 struct policy;
 
@@ -29,6 +30,8 @@ struct session_cfg {
 	enum contract_sync journal_sync;
 	/* --dump: MARK, then DUMP answers SETUP_DONE (worker/compact.h). */
 	struct compact	*compact;
+	/* Who may do what (docs/protocol.md 9): the worker decides. */
+	const struct access *access;
 };
 
 int	session_serve(int fd, struct policy *p, const struct session_cfg *);
@@ -36,16 +39,18 @@ int	session_serve(int fd, struct policy *p, const struct session_cfg *);
 /*
  * session_serve in pieces, for a caller that has the link's bytes
  * itself (tests/fuzz/fuzz_worker.c): session_input takes bytes that
- * arrived, handles every frame they complete as one batch (the frames of
- * one read) and writes what it owes to fd; false once the session is
- * over.  A protocol violation is fatal, as in session_serve.
+ * arrived and the client sockets that came with them (the session owns
+ * and closes them), handles every frame they complete as one batch (the
+ * frames of one read) and writes what it owes to fd; false once the
+ * session is over.  A protocol violation is fatal, as in session_serve.
  * session_free returns the exit status and frees the session.
  */
 struct session;
 
 struct session	*session_new(int fd, struct policy *,
 		    const struct session_cfg *);
-bool		 session_input(struct session *, const uint8_t *, size_t);
+bool		 session_input(struct session *, const uint8_t *, size_t,
+		    const int *fds, size_t nfds);
 int		 session_free(struct session *);
 
 #endif

@@ -355,7 +355,8 @@ client_get(struct h *h, size_t k)
 	memset(cl, 0, sizeof(*cl));
 	if ((cl->c = malloc(sizeof(*cl->c))) == NULL)
 		FAIL("out of memory");
-	conn_init(cl->c, &h->ctx, 10 + (int)k, &cred);
+	/* No socket: the link hands none to the worker (link_open). */
+	conn_init(cl->c, &h->ctx, -1, &cred);
 	h->slot[k] = h->nall++;
 	/* Interactive: no prompt, no close after a reply. */
 	conn_input(cl->c, (const uint8_t *)"prompt i\n", 9, &cred, 1);
@@ -613,6 +614,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h->nslot = 1 + (size_t)(conf & 3) % NCLIENT;
 	for (k = 0; k < NCLIENT; k++)
 		h->slot[k] = SIZE_MAX;
+	/* Everyone is admin: this target is about the worker's bytes. */
+	h->cfg.auth.admin = (struct access_rule){ .on = true,
+	    .any_uid = true };
 	h->cfg.max_queue = (conf & 4) ? SMALL_QUEUE : CONN_OUTQ_MAX;
 	/* No timers: time never passes here; the watchdog exits. */
 	h->cfg.auth_timeout_ms = h->cfg.idle_timeout_ms = 0;

@@ -25,9 +25,16 @@
  *  - a frame the model calls a violation (malformed, out of phase, a
  *    CONN_OPEN past --max-conn or of a slot in use, a CONN_CLOSE or
  *    CREDIT for no open connection, a request id not above the last,
- *    more than CONN_INFLIGHT_MAX requests of one connection) ends the
- *    session in fatalx("op=protocol ...") while the worker handles that
- *    very frame (no reply after it); nothing else does;
+ *    more than CONN_INFLIGHT_MAX requests of one connection, a CONN_OPEN
+ *    that came without its client's socket, more than HANDOFF_MAX
+ *    sockets waiting) ends the session in fatalx("op=protocol ...")
+ *    while the worker handles that very frame (no reply after it);
+ *    nothing else does;
+ *  - a request runs at the lower of its credentials' level and its
+ *    connection's (the socket's peer: this process, root, so admin; or
+ *    a descriptor that is no socket, so none), as docs/protocol.md 9
+ *    says: a read-level line runs as a query only, a line above its
+ *    connection's level or with none is answered EACCES and not run;
  *  - the worker's policy renders the same stat as the shadow's;
  *  - with a journal (a memfd), a change is acknowledged only when its
  *    record was written: a journal made to fail (sealed against growth)
@@ -45,6 +52,7 @@
  */
 #define _GNU_SOURCE	/* memfd_create, F_ADD_SEALS */
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +66,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/access.h"
 #include "common/buf.h"
 #include "common/errtab.h"
 #include "common/limits.h"
@@ -158,7 +167,10 @@ fatalx(const char *fmt, ...)
 }
 
 #define MAXC		4	/* --max-conn */
-#define IPC_UID		1000
+#define IPC_UID		1000	/* the admin level's uid */
+#define READ_UID	2000	/* the read level's */
+#define NONE_UID	3000	/* no level */
+#define HANDOFF_MAX	64	/* worker/handoff.h */
 #define NSETUP_MAX	64
 #define FIFO_MAX	CONN_INFLIGHT_MAX
 
@@ -166,7 +178,10 @@ enum {
 	OP_SETUP,	/* a SETUP line, its lineno the op's argument */
 	OP_SETUP_DONE,
 	OP_HELLO,	/* uid, gid, landlock, seccomp: a byte each */
-	OP_OPEN,	/* arg: slot (bit 3: a generation byte follows); credit */
+	OP_OPEN,	/* arg: slot (bit 3: a generation byte follows); a byte:
+			   credit (bits 0-2), its socket (bits 3-4: one of
+			   this process, a descriptor that is no socket,
+			   none, two sockets) */
 	OP_CLOSE,	/* arg: slot (bit 3: a generation byte follows) */
 	OP_CREDIT,	/* arg: slot (bit 3: generation); credit byte */
 	OP_RAW,		/* a length byte, then those bytes as they are */
@@ -176,7 +191,10 @@ enum {
 	OP_ID,		/* arg: slot (bit 3: generation); an id byte (below
 			   0x80 added to the last id, else below it or far
 			   above), a length byte, the line: any bytes */
-	/* 11-15: a REQUEST of slot arg & 3 (generation: its own), a line */
+	/*
+	 * 11-15: a REQUEST of slot arg & 3 (generation: its own) from the
+	 * admin uid (bit 2: the read uid; bit 3: a uid of no level), a line
+	 */
 };
 
 /* One reply owed, as the shadow policy says it must be. */
@@ -191,6 +209,7 @@ struct exp_reply {
 
 struct mconn {
 	bool		 open;
+	enum access_level level;	/* its socket's peer */
 	uint64_t	 id;
 	uint64_t	 granted;
 	uint64_t	 received;
@@ -222,6 +241,17 @@ struct h {
 	/* The link: bytes produced, bytes delivered. */
 	struct buf	 stream;
 	size_t		 sent;
+	/* Sockets to hand over, each with the batch of a stream offset. */
+	struct pass {
+		size_t	 at;
+		int	 fd;
+		bool	 socket;	/* a socket (admin peer), or not one */
+	}		*pass;
+	size_t		 npass, cappass, passpos;
+	/* The model's handoff queue: socket or not, in order. */
+	bool		 handq[HANDOFF_MAX];
+	size_t		 handhead, nhand;
+	struct access	 access;
 	uint64_t	 last_req;	/* the highest id sent so far */
 	/* The model. */
 	int		 phase;		/* 0 SETUP, 1 HELLO, 2 REQUEST, 3 DONE */
@@ -300,6 +330,7 @@ policy_fresh(const struct h *h)
 		FAIL("policy_new");
 	if (policy_set_ipc(p, "@fuzz", h->check_uid ? IPC_UID : -1, -1) != 0)
 		FAIL("policy_set_ipc");
+	policy_set_access(p, &h->access);
 	return p;
 }
 
@@ -412,22 +443,44 @@ mconn_drop(struct mconn *c)
  * answered EIO and taken back at the next commit (a query after it, a
  * lock:on, the batch's end, or at once with --journal-sync always).
  */
+/* A place for the reply to request id of c, in order. */
+static struct exp_reply *
+exp_push(struct mconn *c, uint64_t id)
+{
+	struct exp_reply *e = &c->fifo[(c->head + c->n) % FIFO_MAX];
+
+	c->n++;
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	e->pick = -1;
+	return e;
+}
+
+/* A request refused for its level: EACCES, nothing run or journaled. */
+static void
+shadow_refuse(struct h *h, struct mconn *c, uint64_t id)
+{
+	(void)h;
+	if (errtab_reply(&exp_push(c, id)->body, EACCES) == -1)
+		FAIL("errtab_reply");
+}
+
 static void
 shadow_request(struct h *h, struct mconn *c, uint64_t id, const uint8_t *p,
-    size_t n, bool always)
+    size_t n, enum cmd_origin origin, bool always)
 {
 	struct exp_reply *e;
 	struct cmd_result res;
 
 	buf_reset(&h->tmp);
-	cmd_exec(h->shadow, p, n, CMD_IPC, &h->tmp, &res);
+	cmd_exec(h->shadow, p, n, origin, &h->tmp, &res);
 	if (h->sealed && !res.changed && h->dirty) {
 		shadow_rebuild(h);
 		buf_reset(&h->tmp);
-		cmd_exec(h->shadow, p, n, CMD_IPC, &h->tmp, &res);
+		cmd_exec(h->shadow, p, n, origin, &h->tmp, &res);
 	}
 	if (res.changed)
-		line_note(h, p, n, CMD_IPC);
+		line_note(h, p, n, origin);
 	if (res.locked && !h->sealed) {
 		shadow_commit(h);
 		h->fatal_expected = true;
@@ -436,11 +489,7 @@ shadow_request(struct h *h, struct mconn *c, uint64_t id, const uint8_t *p,
 		h->stop = true;
 		return;
 	}
-	e = &c->fifo[(c->head + c->n) % FIFO_MAX];
-	c->n++;
-	memset(e, 0, sizeof(*e));
-	e->id = id;
-	e->pick = -1;
+	e = exp_push(c, id);
 	if (h->sealed && res.changed) {
 		/* Written to a full disk: EIO, and the change goes. */
 		h->dirty = true;
@@ -473,7 +522,9 @@ frame_model(struct h *h, const struct wire_msg *m, bool always)
 {
 	struct cmd_result res;
 	struct mconn	*c;
+	enum access_level line;
 	uint32_t	 idx;
+	bool		 sock;
 
 	switch (h->phase) {
 	case 0:
@@ -529,10 +580,17 @@ frame_model(struct h *h, const struct wire_msg *m, bool always)
 	idx = WIRE_CONN_INDEX(m->conn);
 	switch (m->type) {
 	case WIRE_CONN_OPEN:
+		/* Its socket first, whether or not the rest holds. */
+		if (h->nhand == 0)
+			return false;
+		sock = h->handq[h->handhead];
+		h->handhead = (h->handhead + 1) % HANDOFF_MAX;
+		h->nhand--;
 		if (idx >= MAXC || h->conns[idx].open)
 			return false;
 		c = &h->conns[idx];
 		c->open = true;
+		c->level = sock ? ACCESS_ADMIN : ACCESS_NONE;
 		c->id = m->conn;
 		c->granted = m->credit;
 		c->received = 0;
@@ -559,7 +617,14 @@ frame_model(struct h *h, const struct wire_msg *m, bool always)
 		}
 		if (c->n == CONN_INFLIGHT_MAX)
 			return false;
-		shadow_request(h, c, m->id, m->data, m->data_len, always);
+		/* docs/protocol.md 9: the lower level; none, or above: EACCES. */
+		line = access_of(&h->access, m->uid, m->gid);
+		if (line == ACCESS_NONE || line > c->level) {
+			shadow_refuse(h, c, m->id);
+			return true;
+		}
+		shadow_request(h, c, m->id, m->data, m->data_len,
+		    line == ACCESS_ADMIN ? CMD_IPC : CMD_IPC_READ, always);
 		return true;
 	default:
 		return false;
@@ -755,7 +820,8 @@ static void
 deliver(struct h *h, size_t keep, bool always)
 {
 	struct buf	 a = BUF_INIT, b = BUF_INIT;
-	size_t		 to;
+	size_t		 to, k, nfd = 0, taken = SIZE_MAX;
+	int		 fds[HANDOFF_MAX * 2];
 	bool		 more;
 
 	if (h->done || h->dead)
@@ -763,17 +829,41 @@ deliver(struct h *h, size_t keep, bool always)
 	to = h->stream.len > keep ? h->stream.len - keep : 0;
 	if (to <= h->sent)
 		return;
+	/*
+	 * The sockets of the CONN_OPENs that start in these bytes come with
+	 * them (docs/protocol.md 9); the worker queues them first, and past
+	 * HANDOFF_MAX waiting that is a violation, before any frame runs.
+	 */
+	while (h->passpos < h->npass && h->pass[h->passpos].at < to &&
+	    nfd < sizeof(fds) / sizeof(fds[0])) {
+		fds[nfd] = h->pass[h->passpos].fd;
+		if (taken == SIZE_MAX && h->nhand == HANDOFF_MAX) {
+			taken = nfd + 1;
+			h->violation = true;
+		} else if (taken == SIZE_MAX) {
+			h->handq[(h->handhead + h->nhand) % HANDOFF_MAX] =
+			    h->pass[h->passpos].socket;
+			h->nhand++;
+		}
+		nfd++;
+		h->passpos++;
+	}
 	/* The model reads the frames the worker will, from where it is. */
-	h->mpos = model_frames(h, h->mpos, to, always);
+	if (!h->violation)
+		h->mpos = model_frames(h, h->mpos, to, always);
 	if (setjmp(fatal_jmp) != 0) {
 		if (!h->violation)
 			FAIL("the worker ended the session (%s) on frames the "
 			    "model takes", fatal_msg);
+		/* The sockets after the one that overflowed are still ours. */
+		for (k = taken; k < nfd; k++)
+			close(fds[k]);
 		h->dead = true;
 		return;
 	}
 	fatal_armed = true;
-	more = session_input(h->s, h->stream.data + h->sent, to - h->sent);
+	more = session_input(h->s, h->stream.data + h->sent, to - h->sent,
+	    fds, nfd);
 	fatal_armed = false;
 	if (h->violation)
 		FAIL("the worker took a frame the model calls a violation");
@@ -801,6 +891,31 @@ frame(struct h *h, const struct wire_msg *m)
 {
 	if (wire_encode(&h->stream, m) == -1)
 		FAIL("wire_encode of a %s", wire_type_name(m->type));
+}
+
+/*
+ * A descriptor to hand over with the next frame: a socket of this
+ * process (its peer is root, so admin), or one that is no socket (no
+ * peer, no level).
+ */
+static void
+pass_add(struct h *h, bool socket)
+{
+	int	 sv[2];
+
+	if (h->npass == h->cappass) {
+		h->cappass = h->cappass ? h->cappass * 2 : 8;
+		if ((h->pass = reallocarray(h->pass, h->cappass,
+		    sizeof(*h->pass))) == NULL)
+			FAIL("out of memory");
+	}
+	if (socket) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+			FAIL("socketpair");
+		close(sv[1]);
+	} else if ((sv[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		FAIL("open /dev/null");
+	h->pass[h->npass++] = (struct pass){ h->stream.len, sv[0], socket };
 }
 
 static const uint32_t credit_tab[8] = {
@@ -859,7 +974,13 @@ step(struct h *h, bool always)
 	case OP_OPEN:
 		m.type = WIRE_CONN_OPEN;
 		m.conn = conn_id(h, arg, true);
-		m.credit = credit_tab[next(h) & 7];
+		b = next(h);
+		m.credit = credit_tab[b & 7];
+		/* Its socket: ours, no socket, none, or two of ours. */
+		if (((b >> 3) & 3) != 2)
+			pass_add(h, ((b >> 3) & 3) != 1);
+		if (((b >> 3) & 3) == 3)
+			pass_add(h, true);
 		frame(h, &m);
 		break;
 	case OP_CLOSE:
@@ -919,7 +1040,8 @@ step(struct h *h, bool always)
 		}
 		if (m.id == 0)
 			m.id = 1;
-		m.uid = m.gid = IPC_UID;
+		m.uid = m.gid = (op & 0x0f) == OP_ID ? IPC_UID : (arg & 8) ?
+		    NONE_UID : (arg & 4) ? READ_UID : IPC_UID;
 		m.pid = 4242;
 		if ((op & 0x0f) == OP_ID) {
 			/* A length byte: the line may hold any byte, '\n' too. */
@@ -1005,6 +1127,8 @@ check_journal(struct h *h)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static uint32_t	 admin_uids[1] = { IPC_UID }, read_uids[1] = {
+	    READ_UID };
 	static const enum contract_sync syncs[4] = { CONTRACT_SYNC_NONE,
 	    CONTRACT_SYNC_NONE, CONTRACT_SYNC_BATCH, CONTRACT_SYNC_ALWAYS };
 	struct session_cfg cfg;
@@ -1036,10 +1160,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FAIL("fcntl");
 	}
 	always = (conf & 3) == 3;
+	/* Admin: uid 1000; read: uid 2000; root is admin anyway. */
+	h->access.admin = (struct access_rule){ .on = true,
+	    .uids = { admin_uids, 1 } };
+	h->access.read = (struct access_rule){ .on = true,
+	    .uids = { read_uids, 1 } };
 	memcpy(h->setup_src, "/etc/fuzz.conf\0\0", sizeof(h->setup_src));
 	h->p = policy_fresh(h);
 	h->shadow = policy_fresh(h);
-	cfg = (struct session_cfg){ MAXC, h->jfd, syncs[conf & 3], NULL };
+	cfg = (struct session_cfg){ MAXC, h->jfd, syncs[conf & 3], NULL,
+	    &h->access };
 	h->s = session_new(out_fd, h->p, &cfg);
 	if (conf & 4) {
 		m = (struct wire_msg){ .type = WIRE_SETUP_DONE };
@@ -1070,6 +1200,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FAIL("ftruncate");
 	for (k = 0; k < MAXC; k++)
 		mconn_drop(&h->conns[k]);
+	/* Sockets never handed over are still ours. */
+	for (i = h->passpos; i < h->npass; i++)
+		close(h->pass[i].fd);
+	free(h->pass);
 	for (i = 0; i < h->nlines; i++)
 		buf_free(&h->lines[i].text);
 	free(h->lines);

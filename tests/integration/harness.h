@@ -66,6 +66,11 @@ struct h_daemon {
 	/* Set between h_init() and h_spawn(); h_init() clears them. */
 	int	 own_pgrp;	/* privconfd leads a process group */
 	int	 ignore_xfsz;	/* privconfd and its children ignore SIGXFSZ */
+	/*
+	 * Root only: privconfd sees this file as /etc/group (a mount
+	 * namespace of its own), so group membership can be tested.
+	 */
+	const char *group_file;
 };
 
 /* How a read ended. */
@@ -128,6 +133,12 @@ char	*h_stat(const char *addr);
 int	 h_is_root(void);
 int	 h_request_as(uid_t, gid_t, const char *addr, const void *, size_t,
 	    struct h_bytes *);
+
+/*
+ * A connected socket whose peer (SO_PEERCRED) is a process that ran as
+ * uid:gid when it made it; only root can ask for other ids than its own.
+ */
+int	 h_socket_as(uid_t uid, gid_t gid);
 
 /* Processes. */
 int	 h_children(pid_t parent, pid_t *out, int max);
