@@ -67,6 +67,9 @@ wire_write_cb(void *data, const char *p, size_t n)
 {
 	struct buf	*b = data;
 
+	/* An empty bin may come with p NULL: memcpy(d, NULL, 0) is undefined. */
+	if (n == 0)
+		return 0;
 	if (b->cap - b->len < n)
 		return buf_append(b, p, n);
 	memcpy(b->data + b->len, p, n);

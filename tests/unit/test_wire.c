@@ -377,3 +377,24 @@ Test(wire, connection_frames_roundtrip)
 	cr_assert_eq(wire_encode(&b, &m), -1);
 	buf_free(&b);
 }
+
+/*
+ * fuzz_worker's finding after the copy-only packer: lock:on's FATAL
+ * reply has no body (data NULL, length 0), and wire_write_cb passed the
+ * NULL to memcpy, undefined even for 0 bytes (UBSan stops there, under
+ * SANITIZE=1).  An empty bin encodes and decodes as empty.
+ */
+Test(wire, empty_bin_without_a_pointer)
+{
+	struct wire_msg	 m = { .type = WIRE_REPLY, .conn = 1, .id = 7,
+	    .flags = WIRE_F_FATAL, .data = NULL, .data_len = 0 }, d;
+	struct buf	 b = BUF_INIT;
+	const char	*why;
+
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	cr_assert_eq(wire_decode(b.data, b.len, &d, &why), (ssize_t)b.len);
+	cr_assert_eq(d.type, WIRE_REPLY);
+	cr_assert_eq(d.flags, WIRE_F_FATAL);
+	cr_assert_eq(d.data_len, 0);
+	buf_free(&b);
+}
