@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/access.h"
 #include "common/contract.h"
 #include "common/decimal.h"
 #include "common/limits.h"
@@ -17,6 +18,7 @@ enum ctype {
 	CT_FLAG,	/* no value */
 	CT_NUM,		/* uint64_t in [min, max] */
 	CT_ID,		/* struct contract_id: a number, or the row's word */
+	CT_IDS,		/* struct contract_ids: at most max ids, or the word */
 	CT_ADDR,	/* a socket address as privconfd bound it */
 	CT_PATH,	/* an absolute path */
 	CT_WORD,	/* unsigned: the index of one of the row's words */
@@ -29,8 +31,8 @@ struct contract_opt {
 	enum ctype	 type;
 	unsigned	 procs;		/* enum contract_proc bits */
 	unsigned	 flags;
-	uint64_t	 min, max;	/* CT_NUM; CT_ID: max */
-	const char	*word;		/* CT_ID: "any", "none", or NULL */
+	uint64_t	 min, max;	/* CT_NUM; CT_ID: max; CT_IDS: ids */
+	const char	*word;		/* CT_ID(S): "any", "none", or NULL */
 	size_t		 off;		/* in struct contract_args */
 	const char *const *words;	/* CT_WORD: NULL-terminated */
 };
@@ -45,10 +47,18 @@ static const struct contract_opt contract_opts[] = {
 	{ "-v", CT_COUNT, W | L, 0, 0, 0, NULL, OFF(verbose), NULL },
 	{ "--ipc-addr", CT_ADDR, W, CO_REQUIRED, 0, 0, NULL, OFF(ipc_addr),
 	  NULL },
-	{ "--ipc-uid", CT_ID, W | L, CO_REQUIRED, 0, OPT_ID_MAX, "any",
+	{ "--ipc-uid", CT_IDS, W | L, CO_REQUIRED, 0, ACCESS_IDS_MAX, "any",
 	  OFF(ipc_uid), NULL },
-	{ "--ipc-gid", CT_ID, W | L, CO_REQUIRED, 0, OPT_ID_MAX, "none",
+	{ "--ipc-gid", CT_IDS, W | L, CO_REQUIRED, 0, ACCESS_IDS_MAX, "none",
 	  OFF(ipc_gid), NULL },
+	{ "--ipc-members", CT_IDS, W | L, 0, 0, ACCESS_MEMBERS_MAX, NULL,
+	  OFF(ipc_members), NULL },
+	{ "--read-uid", CT_IDS, W | L, 0, 0, ACCESS_IDS_MAX, "any",
+	  OFF(read_uid), NULL },
+	{ "--read-gid", CT_IDS, W | L, 0, 0, ACCESS_IDS_MAX, NULL,
+	  OFF(read_gid), NULL },
+	{ "--read-members", CT_IDS, W | L, 0, 0, ACCESS_MEMBERS_MAX, NULL,
+	  OFF(read_members), NULL },
 	{ "--max-conn", CT_NUM, W | L, 0, 1, OPT_MAX_CONN_MAX, NULL,
 	  OFF(max_conn), NULL },
 	{ "--max-conn-per-uid", CT_NUM, L, 0, 1, OPT_MAX_CONN_MAX, NULL,
@@ -129,6 +139,7 @@ argv_opt(struct contract_argv *v, const struct contract_opt *o,
     const struct contract_args *a)
 {
 	const struct contract_id *id;
+	const struct contract_ids *ids;
 	const char	*s;
 	unsigned	 i;
 
@@ -156,6 +167,14 @@ argv_opt(struct contract_argv *v, const struct contract_opt *o,
 			argv_add(v, o->word);
 		else
 			argv_num(v, id->id);
+		break;
+	case CT_IDS:
+		ids = FIELD(a, o, const struct contract_ids);
+		if (ids->kind == CONTRACT_ID_UNSET ||
+		    (ids->kind == CONTRACT_ID_ANY && o->word == NULL))
+			break;
+		argv_add(v, o->name);
+		argv_add(v, ids->kind == CONTRACT_ID_ANY ? o->word : ids->text);
 		break;
 	case CT_ADDR:
 	case CT_PATH:
@@ -216,6 +235,8 @@ parse_value(const struct contract_opt *o, const char *s,
     struct contract_args *a)
 {
 	struct contract_id *id;
+	struct contract_ids *ids;
+	struct access_ids set;
 	uint64_t	 v;
 
 	switch (o->type) {
@@ -235,6 +256,20 @@ parse_value(const struct contract_opt *o, const char *s,
 			return -1;
 		id->kind = CONTRACT_ID_NUM;
 		id->id = (uint32_t)v;
+		return 0;
+	case CT_IDS:
+		ids = FIELD(a, o, struct contract_ids);
+		if (o->word != NULL && strcmp(s, o->word) == 0) {
+			ids->kind = CONTRACT_ID_ANY;
+			ids->text = NULL;
+			return 0;
+		}
+		/* Checked whole here, turned into sets by contract_access(). */
+		if (access_ids_parse(s, o->max, &set) == -1)
+			return -1;
+		access_ids_free(&set);
+		ids->kind = CONTRACT_ID_NUM;
+		ids->text = s;
 		return 0;
 	case CT_PATH:
 		if (s[0] != '/')
@@ -326,5 +361,37 @@ contract_parse(enum contract_proc proc, int argc, char *const argv[],
 	    (a->run_gid.kind == CONTRACT_ID_UNSET))
 		return parse_fail(err, errlen, "run ids go together",
 		    "--run-uid --run-gid");
+	return 0;
+}
+
+/* One level's rule from its three lists. */
+static int
+access_rule_from(struct access_rule *r, const struct contract_ids *uid,
+    const struct contract_ids *gid, const struct contract_ids *members)
+{
+	r->on = uid->kind != CONTRACT_ID_UNSET || gid->kind != CONTRACT_ID_UNSET;
+	r->any_uid = uid->kind != CONTRACT_ID_NUM;
+	r->check_gid = gid->kind == CONTRACT_ID_NUM;
+	if ((uid->kind == CONTRACT_ID_NUM && access_ids_parse(uid->text,
+	    ACCESS_IDS_MAX, &r->uids) == -1) ||
+	    (gid->kind == CONTRACT_ID_NUM && access_ids_parse(gid->text,
+	    ACCESS_IDS_MAX, &r->gids) == -1) ||
+	    (members->kind == CONTRACT_ID_NUM &&
+	    access_ids_parse(members->text, ACCESS_MEMBERS_MAX,
+	    &r->members) == -1))
+		return -1;
+	return 0;
+}
+
+int
+contract_access(const struct contract_args *a, struct access *acc)
+{
+	memset(acc, 0, sizeof(*acc));
+	if (access_rule_from(&acc->admin, &a->ipc_uid, &a->ipc_gid,
+	    &a->ipc_members) == -1 || access_rule_from(&acc->read,
+	    &a->read_uid, &a->read_gid, &a->read_members) == -1) {
+		access_free(acc);
+		return -1;
+	}
 	return 0;
 }

@@ -59,14 +59,30 @@ struct contract_id {
 };
 
 /*
+ * A list of ids (docs/protocol.md 9): not given, "any"/"none", or
+ * CONTRACT_ID_NUM with text a comma list of decimal ids (common/access.h).
+ */
+struct contract_ids {
+	enum contract_id_kind kind;
+	const char	*text;
+};
+
+struct access;
+
+/*
  * Everything a child can be told.  A field the child does not take stays
  * as contract_args_init() left it.
  */
 struct contract_args {
 	unsigned	 verbose;		/* -v, repeatable */
 	const char	*ipc_addr;		/* worker: what was bound */
-	struct contract_id ipc_uid;		/* both: "any" or a uid */
-	struct contract_id ipc_gid;		/* both: "none" or a gid */
+	/* Both: the access levels, every name resolved by privconfd. */
+	struct contract_ids ipc_uid;		/* admin: "any" or uids */
+	struct contract_ids ipc_gid;		/* admin: "none" or gids */
+	struct contract_ids ipc_members;	/* admin: uids in those groups */
+	struct contract_ids read_uid;		/* read: "any" or uids */
+	struct contract_ids read_gid;		/* read: gids */
+	struct contract_ids read_members;	/* read: uids in those groups */
 	uint64_t	 max_conn;		/* both: connections at once */
 	uint64_t	 max_conn_per_uid;	/* listener limits */
 	uint64_t	 auth_timeout;		/* seconds, >= 1 */
@@ -109,6 +125,11 @@ struct contract_argv {
 
 /* The defaults of common/limits.h; ids unset; no journal. */
 void	contract_args_init(struct contract_args *);
+/*
+ * The access levels a's id lists describe (docs/protocol.md 9): 0, or -1
+ * when out of memory.  The lists were checked by contract_parse().
+ */
+int	contract_access(const struct contract_args *, struct access *);
 
 /*
  * The argv of child proc for a (program name first).  Every option of the

@@ -14,5 +14,7 @@ const char	*errtab_name(int err);
  * reported as EINVAL.
  */
 int		 errtab_reply(struct buf *, int err);
+/* The same reply as constant bytes, and their length. */
+const char	*errtab_reply_text(int err, size_t *len);
 
 #endif

@@ -48,6 +48,14 @@
 #define OPT_MAX_QUEUE_MAX	(1024u * 1024 * 1024)
 #define OPT_FD_RESERVE_MAX	1024
 #define OPT_ID_MAX		(UINT32_MAX - 1)	/* (uid_t)-1: "no id" */
+/*
+ * Access levels (docs/protocol.md 9): ids in one --ipc-uid, --ipc-gid,
+ * --read-uid or --read-gid list, and the members of a level's groups
+ * privconfd hands the children (each list is one argv word, which the
+ * kernel bounds at 128 KiB: 8192 ids of 10 digits and a comma fit).
+ */
+#define ACCESS_IDS_MAX		1024
+#define ACCESS_MEMBERS_MAX	8192
 
 /* A profile line obeys the IPC line rule, so it fits a SETUP frame. */
 #define PROFILE_LINE_MAX	(IPC_LINE_MAX - 2)

@@ -19,9 +19,10 @@
 #include "common/ipcaddr.h"
 
 /*
- * The default socket's directory: created 0700 (0750 with an IPC gid)
- * with the socket's owner and group; an existing one must be a real
- * directory that only its owner, root or the IPC uid, can write.
+ * The default socket's directory: created with the socket's owner and
+ * group, and its mode's read bits as search bits (0700, 0750 or 0755);
+ * an existing one must be a real directory that only its owner, root
+ * or the socket's owner, can write.
  */
 static void
 bind_mkdir(const char *path, const struct bind_req *r)
@@ -29,9 +30,10 @@ bind_mkdir(const char *path, const struct bind_req *r)
 	char		 dir[IPCADDR_PATH_MAX + 1];
 	char		*slash;
 	struct stat	 st;
-	mode_t		 mode = r->gid.kind == CONTRACT_ID_NUM ? 0750 : 0700;
-	uid_t		 uid = (uid_t)-1;
-	gid_t		 gid = (gid_t)-1;
+	mode_t		 mode = 0700 | (r->sock.mode & 0044) >> 2 |
+			    (r->sock.mode & 0044);
+	uid_t		 uid = r->root ? r->sock.uid : (uid_t)-1;
+	gid_t		 gid = r->sock.gid;
 	int		 fd, created;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -48,7 +50,7 @@ bind_mkdir(const char *path, const struct bind_req *r)
 		fatal("op=bind dir=\"%s\" why=\"fstat\"", dir);
 	if (!created) {
 		if (st.st_uid != geteuid() && !(r->root &&
-		    r->uid.kind == CONTRACT_ID_NUM && st.st_uid == r->uid.id))
+		    r->sock.uid != (uid_t)-1 && st.st_uid == r->sock.uid))
 			fatalx("op=bind dir=\"%s\" why=\"not ours\" "
 			    "owner=%lu uid=%lu", dir,
 			    (unsigned long)st.st_uid,
@@ -60,10 +62,6 @@ bind_mkdir(const char *path, const struct bind_req *r)
 		close(fd);
 		return;
 	}
-	if (r->root && r->uid.kind == CONTRACT_ID_NUM)
-		uid = r->uid.id;
-	if (r->gid.kind == CONTRACT_ID_NUM)
-		gid = r->gid.id;
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    fchown(fd, uid, gid) == -1)
 		fatal("op=bind dir=\"%s\" why=\"chown\"", dir);
@@ -107,9 +105,9 @@ static void
 bind_owner(struct bound *b, const struct bind_req *r)
 {
 	struct stat	 st;
-	uid_t		 uid = (uid_t)-1;
-	gid_t		 gid = (gid_t)-1;
-	mode_t		 mode = r->gid.kind == CONTRACT_ID_NUM ? 0660 : 0600;
+	uid_t		 uid = r->root ? r->sock.uid : (uid_t)-1;
+	gid_t		 gid = r->sock.gid;
+	mode_t		 mode = r->sock.mode;
 
 	if (lstat(b->path, &st) == -1)
 		fatal("op=bind path=\"%s\" why=\"lstat\"", b->path);
@@ -119,10 +117,6 @@ bind_owner(struct bound *b, const struct bind_req *r)
 	b->dev = st.st_dev;
 	b->ino = st.st_ino;
 	b->have_path = true;
-	if (r->root && r->uid.kind == CONTRACT_ID_NUM)
-		uid = r->uid.id;
-	if (r->gid.kind == CONTRACT_ID_NUM)
-		gid = r->gid.id;
 	/* Owner and group first: group bits must never reach a wrong group. */
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    fchownat(AT_FDCWD, b->path, uid, gid, AT_SYMLINK_NOFOLLOW) == -1)

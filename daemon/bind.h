@@ -12,13 +12,13 @@
 #include <stdbool.h>
 
 #include "common/ipcaddr.h"
+#include "daemon/levels.h"
 #include "daemon/options.h"
 
 struct bind_req {
 	const char	*addr;
 	bool		 is_default;	/* create its directory if missing */
-	struct contract_id	 uid;		/* CONTRACT_ID_NUM or CONTRACT_ID_ANY */
-	struct contract_id	 gid;		/* CONTRACT_ID_NUM, or CONTRACT_ID_ANY: none */
+	struct levels_sock	 sock;		/* owner, group, mode */
 	bool		 root;		/* euid 0: may chown */
 };
 

@@ -29,6 +29,7 @@
 #include "daemon/confine.h"
 #include "daemon/detach.h"
 #include "daemon/journal.h"
+#include "daemon/levels.h"
 #include "daemon/logdest.h"
 #include "daemon/options.h"
 #include "daemon/profile.h"
@@ -67,14 +68,26 @@ daemon_stdfds(void)
 			_exit(1);
 }
 
+/* A profile's ipc/uid or ipc/gid as a list of one. */
+static struct contract_ids
+daemon_one_id(const struct contract_id *id, char buf[16])
+{
+	if (id->kind == CONTRACT_ID_ANY)
+		return (struct contract_ids){ CONTRACT_ID_ANY, NULL };
+	snprintf(buf, 16, "%u", (unsigned)id->id);
+	return (struct contract_ids){ CONTRACT_ID_NUM, buf };
+}
+
 /*
- * What both children are told (common/contract.h).  For the socket, the
- * command line wins over the profile, the profile over the default.
+ * What both children are told (common/contract.h).  For the socket and
+ * the admin ids, the command line wins over the profile, the profile
+ * over the default.
  */
 static void
 daemon_conf(struct options *o, const struct profile_ipc *pi, char *defaddr,
-    size_t n, bool *is_default)
+    size_t n, bool *is_default, struct levels_in *in)
 {
+	static char	 uidbuf[16], gidbuf[16];
 	struct contract_args *c = &o->child;
 
 	c->verbose = (unsigned)o->verbose;
@@ -95,26 +108,18 @@ daemon_conf(struct options *o, const struct profile_ipc *pi, char *defaddr,
 		c->ipc_addr = defaddr;
 		*is_default = true;
 	}
-	if (o->ipc_gid.kind != CONTRACT_ID_UNSET)
-		c->ipc_gid = o->ipc_gid;
-	else if (pi->gid.kind != CONTRACT_ID_UNSET)
-		c->ipc_gid = pi->gid;
-	else
-		c->ipc_gid.kind = CONTRACT_ID_ANY;
-	/*
-	 * docs/protocol.md 2.3: a gid alone is checked alone; with neither a
-	 * uid nor a gid ("none" is not one), the starter's uid is the default.
-	 */
-	if (o->ipc_uid.kind != CONTRACT_ID_UNSET)
-		c->ipc_uid = o->ipc_uid;
-	else if (pi->uid.kind != CONTRACT_ID_UNSET)
-		c->ipc_uid = pi->uid;
-	else if (c->ipc_gid.kind == CONTRACT_ID_NUM)
-		c->ipc_uid.kind = CONTRACT_ID_ANY;
-	else {
-		c->ipc_uid.kind = CONTRACT_ID_NUM;
-		c->ipc_uid.id = getuid();
-	}
+	/* The command line wins over the profile's ipc/uid and ipc/gid. */
+	in->ipc_uid = o->ipc_uid;
+	in->ipc_gid = o->ipc_gid;
+	if (in->ipc_uid.kind == CONTRACT_ID_UNSET && pi->uid.kind !=
+	    CONTRACT_ID_UNSET)
+		in->ipc_uid = daemon_one_id(&pi->uid, uidbuf);
+	if (in->ipc_gid.kind == CONTRACT_ID_UNSET && pi->gid.kind !=
+	    CONTRACT_ID_UNSET)
+		in->ipc_gid = daemon_one_id(&pi->gid, gidbuf);
+	in->read_uid = o->read_uid;
+	in->read_gid = o->read_gid;
+	in->starter = getuid();
 }
 
 /* A worker that refused the profile exits 1 by itself; a stuck one is told. */
@@ -251,6 +256,8 @@ main(int argc, char *argv[])
 	struct options		 o;
 	struct profile		 prof = PROFILE_INIT;
 	struct profile_ipc	 pi;
+	struct levels_in	 lin;
+	struct access		 acc;
 	struct contract_args	*conf;
 	struct bind_req		 breq;
 	struct contract_argv	 av;
@@ -298,7 +305,7 @@ main(int argc, char *argv[])
 	}
 	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	daemon_conf(&o, &pi, defaddr, sizeof(defaddr), &is_default);
+	daemon_conf(&o, &pi, defaddr, sizeof(defaddr), &is_default, &lin);
 	conf = &o.child;
 	if (actfd != -1) {
 		if (!is_default && strcmp(conf->ipc_addr, actaddr) != 0)
@@ -308,6 +315,10 @@ main(int argc, char *argv[])
 		conf->ipc_addr = actaddr;
 		is_default = false;
 	}
+	if (levels_resolve(&lin, &acc, err, sizeof(err)) == -1)
+		fatalx("op=start why=\"%s\"", err);
+	if (levels_contract(&acc, conf) == -1)
+		fatal("op=start why=\"access lists\"");
 	if (geteuid() == 0) {
 		runas_user(&ra, o.user);
 		conf->run_uid = (struct contract_id){ CONTRACT_ID_NUM, ra.uid };
@@ -341,8 +352,7 @@ main(int argc, char *argv[])
 
 	breq.addr = conf->ipc_addr;
 	breq.is_default = is_default;
-	breq.uid = conf->ipc_uid;
-	breq.gid = conf->ipc_gid;
+	levels_socket(&acc, &breq.sock);
 	breq.root = geteuid() == 0;
 	if (actfd != -1) {
 		/* The manager's socket: never unlinked (bound.have_path). */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 enum {
 	OPT_IPC_UID = 256,
 	OPT_IPC_GID,
+	OPT_READ_UID,
+	OPT_READ_GID,
 	OPT_MAX_CONN,
 	OPT_MAX_CONN_PER_UID,
 	OPT_AUTH_TIMEOUT,
@@ -36,6 +39,8 @@ static const struct option options_long[] = {
 	{ "socket",		required_argument, NULL, 's' },
 	{ "ipc-uid",		required_argument, NULL, OPT_IPC_UID },
 	{ "ipc-gid",		required_argument, NULL, OPT_IPC_GID },
+	{ "read-uid",		required_argument, NULL, OPT_READ_UID },
+	{ "read-gid",		required_argument, NULL, OPT_READ_GID },
 	{ "user",		required_argument, NULL, 'u' },
 	{ "profile",		required_argument, NULL, 'P' },
 	{ "max-conn",		required_argument, NULL, OPT_MAX_CONN },
@@ -66,9 +71,10 @@ options_usage(FILE *fp)
 	fputs("usage: privconfd [-fhnv] [-j journal] [-l file] [-P file]"
 	    " [-s address] [-u user]\n"
 	    "                 [--journal-sync always|batch|none]"
-	    " [--ipc-uid n|any]\n"
-	    "                 [--ipc-gid n|none] [--max-conn n]"
-	    " [--max-conn-per-uid n]\n"
+	    " [--ipc-uid list|any]\n"
+	    "                 [--ipc-gid list|none] [--read-uid list|any]"
+	    " [--read-gid list]\n"
+	    "                 [--max-conn n] [--max-conn-per-uid n]\n"
 	    "                 [--auth-timeout seconds]"
 	    " [--idle-timeout seconds]\n"
 	    "                 [--max-queue bytes] [--fd-reserve n]"
@@ -106,6 +112,49 @@ options_id(const char *s, const char *word, struct contract_id *out)
 		return -1;
 	out->kind = CONTRACT_ID_NUM;
 	out->id = (uint32_t)v;
+	return 0;
+}
+
+/* A user or group name as useradd(8) takes it: the portable set. */
+static bool
+options_name_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > 32 || s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+int
+options_ids(const char *s, const char *word, struct contract_ids *out)
+{
+	const char	*item = s, *comma;
+	uint64_t	 v;
+	size_t		 len, n = 0;
+
+	if (word != NULL && strcmp(s, word) == 0) {
+		out->kind = CONTRACT_ID_ANY;
+		out->text = NULL;
+		return 0;
+	}
+	for (;;) {
+		comma = strchr(item, ',');
+		len = comma != NULL ? (size_t)(comma - item) : strlen(item);
+		if (++n > ACCESS_IDS_MAX || (decimal_parse(item, len, 0,
+		    OPT_ID_MAX, &v) == -1 && !options_name_ok(item, len)))
+			return -1;
+		if (comma == NULL)
+			break;
+		item = comma + 1;
+	}
+	out->kind = CONTRACT_ID_NUM;
+	out->text = s;
 	return 0;
 }
 
@@ -170,14 +219,21 @@ options_one(struct options *o, int c, const char *arg, char *err,
 		o->socket = arg;
 		break;
 	case OPT_IPC_UID:
-		if (options_id(arg, "any", &o->ipc_uid) == -1)
-			return options_fail(err, errlen,
-			    "--ipc-uid: %s: not a uid or \"any\"", arg);
+	case OPT_READ_UID:
+		if (options_ids(arg, "any", c == OPT_IPC_UID ? &o->ipc_uid :
+		    &o->read_uid) == -1)
+			return options_fail(err, errlen, "%s: %s: not a list of "
+			    "uids and user names, or \"any\"",
+			    options_name(c, name, sizeof(name)), arg);
 		break;
 	case OPT_IPC_GID:
-		if (options_id(arg, "none", &o->ipc_gid) == -1)
-			return options_fail(err, errlen,
-			    "--ipc-gid: %s: not a gid or \"none\"", arg);
+	case OPT_READ_GID:
+		if (options_ids(arg, c == OPT_IPC_GID ? "none" : NULL,
+		    c == OPT_IPC_GID ? &o->ipc_gid : &o->read_gid) == -1)
+			return options_fail(err, errlen, "%s: %s: not a list of "
+			    "gids and group names%s",
+			    options_name(c, name, sizeof(name)), arg,
+			    c == OPT_IPC_GID ? ", or \"none\"" : "");
 		break;
 	case 'u':
 		o->user = arg;

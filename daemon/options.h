@@ -18,8 +18,11 @@
 
 struct options {
 	const char	 *socket;	/* NULL: from profile, or default */
-	struct contract_id	  ipc_uid;
-	struct contract_id	  ipc_gid;
+	/* Access levels as given: numbers and names (daemon/levels.c). */
+	struct contract_ids	  ipc_uid;
+	struct contract_ids	  ipc_gid;
+	struct contract_ids	  read_uid;
+	struct contract_ids	  read_gid;
 	const char	 *user;		/* the children's user under root */
 	bool		  user_set;
 	const char	*journal;	/* -j FILE, or NULL */
@@ -61,6 +64,13 @@ void		options_version(FILE *fp);
  */
 int		options_number(const char *s, uint64_t min, uint64_t max,
 		    uint64_t *out);
+/*
+ * A list of ids for an access level: comma-separated numbers (at most
+ * OPT_ID_MAX) and user or group names, at most ACCESS_IDS_MAX, or the
+ * word alone (NULL: no word).  0, or -1 when s is not one.
+ */
+int		options_ids(const char *s, const char *word,
+		    struct contract_ids *out);
 /* An IPC id: a number in [0, OPT_ID_MAX], or the word "word" (any/none). */
 int		options_id(const char *s, const char *word,
 		    struct contract_id *out);

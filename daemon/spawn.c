@@ -30,6 +30,13 @@
 static const char *const spawn_env_keep[] = {
 	"PRIVCONF_SECCOMP_DEBUG", "ASAN_OPTIONS", "UBSAN_OPTIONS",
 	"LSAN_OPTIONS",
+#ifdef PRIVCONF_BENCH_NO_SANDBOX
+	/*
+	 * Benchmark builds only (common/confine.c): the children's switch,
+	 * and where bench/callgrind.sh's wrappers write their counts.
+	 */
+	"PRIVCONF_BENCH_NO_SANDBOX", "PRIVCONF_BENCH_CG_OUT",
+#endif
 };
 #define SPAWN_ENV_MAX	(sizeof(spawn_env_keep) / sizeof(spawn_env_keep[0]))
 

@@ -38,7 +38,7 @@ accept_fd_room(const struct loop *l)
 
 	if (l->nofile == UINT64_MAX)
 		return true;
-	used = (uint64_t)l->nfds_base + l->nconns + 1;
+	used = (uint64_t)l->nfds_base + l->nconns + l->link.nheld + 1;
 	return used <= l->nofile && l->nofile - used >= l->fd_reserve;
 }
 

@@ -1,6 +1,6 @@
 /*
- * Authentication of one chunk a client sent (docs/protocol.md 2.3): a pure
- * decision over the SCM_CREDENTIALS the kernel attached to it.
+ * Authentication of one chunk a client sent (docs/protocol.md 2.3 and 9):
+ * a pure decision over the SCM_CREDENTIALS the kernel attached to it.
  */
 #ifndef PRIVCONF_LISTENER_AUTH_H
 #define PRIVCONF_LISTENER_AUTH_H
@@ -16,19 +16,14 @@ struct auth_cred {
 	gid_t	gid;
 };
 
-/* Whom the IPC socket serves; check_uid false is --ipc-uid any. */
-struct auth_policy {
-	bool	check_uid;
-	uid_t	uid;
-	bool	check_gid;	/* false: --ipc-gid none */
-	gid_t	gid;
-};
+struct access;
 
 /*
- * Accept the chunk when one of creds[0..n) passes; *who is then the
- * credential that did (the one the chunk's lines are forwarded with).
+ * Accept the chunk when one of creds[0..n) has an access level (admin or
+ * read, common/access.h); *who is then the credential that did (the one
+ * the chunk's lines are forwarded with, whose level the worker decides).
  */
-bool	auth_check(const struct auth_policy *,
+bool	auth_check(const struct access *,
 	    const struct auth_cred *creds, size_t n, struct auth_cred *who);
 
 #endif

@@ -54,10 +54,14 @@ static const struct seccomp_rule listener_rules[] = {
 	    SECCOMP_CMP(1, SCMP_CMP_EQ, SOL_SOCKET),
 	    SECCOMP_CMP(2, SCMP_CMP_EQ, SO_PEERCRED)),
 
-	/* The worker link (glibc's recv/send are recvfrom/sendto). */
+	/*
+	 * The worker link (glibc's recv/send are recvfrom/sendto); sendmsg
+	 * hands the worker each client socket with its CONN_OPEN.
+	 */
 	SECCOMP_ALLOW(recvfrom, PEER),
 	SECCOMP_ALLOW(read, PEER),
 	SECCOMP_ALLOW(sendto, PEER),
+	SECCOMP_ALLOW(sendmsg, PEER),
 	SECCOMP_ALLOW(write, PEER),
 
 	/* lock:on ends the service: the listening socket is closed first. */

@@ -319,7 +319,7 @@ conn_forward(struct conn *c, const uint8_t *p, size_t n)
 	if (c->cid == 0) {
 		/* The worker hears of a connection only when it has to. */
 		c->cid = link_open(c->ctx->link, c,
-		    (uint32_t)c->ctx->cfg->max_queue);
+		    (uint32_t)c->ctx->cfg->max_queue, c->fd);
 		c->granted = c->ctx->cfg->max_queue;
 	}
 	s = conn_slot_new(c, true, prompt_shows(c->mode));

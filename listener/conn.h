@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/access.h"
 #include "common/buf.h"
 #include "listener/auth.h"
 #include "listener/prompt.h"
@@ -38,7 +39,7 @@ TAILQ_HEAD(conn_list, conn);
 
 /* Timeouts in ms, 0: never; max_queue: reply bytes before reading stops. */
 struct conn_cfg {
-	struct auth_policy	 auth;
+	struct access		 auth;
 	size_t			 max_queue;
 	uint64_t		 auth_timeout_ms;
 	uint64_t		 idle_timeout_ms;

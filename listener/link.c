@@ -7,9 +7,13 @@
  * generation the slot no longer has and is dropped.
  */
 #include <sys/socket.h>
+
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "common/fdpass.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -25,9 +29,12 @@ link_init(struct link *l, int fd, size_t max)
 	l->in = (struct buf)BUF_INIT;
 	l->next_id = 1;
 	l->max = max;
+	l->sent = 0;
+	l->pass_head = l->npass = l->nheld = 0;
 	if ((l->conns = calloc(max, sizeof(*l->conns))) == NULL ||
 	    (l->gen = calloc(max, sizeof(*l->gen))) == NULL ||
-	    (l->freeidx = calloc(max, sizeof(*l->freeidx))) == NULL)
+	    (l->freeidx = calloc(max, sizeof(*l->freeidx))) == NULL ||
+	    (l->pass = calloc(max, sizeof(*l->pass))) == NULL)
 		fatal("op=link why=\"connection table\"");
 	/* Lowest slots first: popped from the top of the stack. */
 	for (i = 0; i < max; i++)
@@ -38,6 +45,16 @@ link_init(struct link *l, int fd, size_t max)
 void
 link_free(struct link *l)
 {
+	struct link_pass *p;
+
+	for (; l->npass > 0; l->npass--) {
+		p = &l->pass[l->pass_head];
+		if (p->held)
+			close(p->fd);
+		l->pass_head = (l->pass_head + 1) % l->max;
+	}
+	free(l->pass);
+	l->pass = NULL;
 	buf_free(&l->in);
 	buf_free(&l->out);
 	free(l->conns);
@@ -56,9 +73,10 @@ link_send(struct link *l, const struct wire_msg *m)
 }
 
 uint64_t
-link_open(struct link *l, struct conn *c, uint32_t credit)
+link_open(struct link *l, struct conn *c, uint32_t credit, int cfd)
 {
 	struct wire_msg	 m = { .type = WIRE_CONN_OPEN, .credit = credit };
+	struct link_pass *p;
 	uint32_t	 idx;
 
 	if (l->nfree == 0)
@@ -68,8 +86,32 @@ link_open(struct link *l, struct conn *c, uint32_t credit)
 		l->gen[idx] = 1;
 	l->conns[idx] = c;
 	m.conn = WIRE_CONN_ID(l->gen[idx], idx);
+	/* One open per connection: the ring of max cannot overflow. */
+	if (cfd >= 0) {
+		p = &l->pass[(l->pass_head + l->npass++) % l->max];
+		p->at = l->sent + buf_unread(&l->out);
+		p->fd = cfd;
+		p->held = false;
+	}
 	link_send(l, &m);
 	return m.conn;
+}
+
+bool
+link_hold(struct link *l, int cfd)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->npass; i++) {
+		struct link_pass *p = &l->pass[(l->pass_head + i) % l->max];
+
+		if (p->fd == cfd && !p->held) {
+			p->held = true;
+			l->nheld++;
+			return true;
+		}
+	}
+	return false;
 }
 
 void
@@ -221,21 +263,70 @@ link_read(struct link *l)
 	return link_process(l);
 }
 
+/*
+ * Send n bytes from the head, with the socket of p attached when p is
+ * not NULL: -1 (EAGAIN, EINTR: try later), or what was sent.
+ */
+static ssize_t
+link_sendmsg(struct link *l, size_t n, const struct link_pass *p)
+{
+	ssize_t	 w;
+
+	w = fdpass_send(l->fd, buf_head(&l->out), n, p != NULL ? p->fd : -1,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR)
+		fatal("op=link why=\"send\"");
+	return w;
+}
+
+/* The socket of the head pass went with its frame's first byte. */
+static void
+link_passed(struct link *l)
+{
+	struct link_pass *p = &l->pass[l->pass_head];
+
+	if (p->held) {
+		close(p->fd);
+		l->nheld--;
+	}
+	l->pass_head = (l->pass_head + 1) % l->max;
+	l->npass--;
+}
+
 void
 link_write(struct link *l)
 {
-	ssize_t	 n;
+	const struct link_pass *p;
+	size_t	 n;
+	ssize_t	 w;
 
-	if (buf_unread(&l->out) == 0)
-		return;
-	n = send(l->fd, buf_head(&l->out), buf_unread(&l->out),
-	    MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		fatal("op=link why=\"send\"");
+	/*
+	 * Each socket goes with the sendmsg that carries the first byte of
+	 * its CONN_OPEN, alone: a message never holds two sockets, so the
+	 * worker meets them in the order of their frames.
+	 */
+	while ((n = buf_unread(&l->out)) > 0) {
+		p = NULL;
+		if (l->npass > 0) {
+			p = &l->pass[l->pass_head];
+			if (p->at > l->sent) {
+				if (n > p->at - l->sent)
+					n = (size_t)(p->at - l->sent);
+				p = NULL;
+			} else if (l->npass > 1 &&
+			    l->pass[(l->pass_head + 1) % l->max].at - l->sent <
+			    n)
+				n = (size_t)(l->pass[(l->pass_head + 1) %
+				    l->max].at - l->sent);
+		}
+		if ((w = link_sendmsg(l, n, p)) <= 0)
+			break;
+		if (p != NULL)
+			link_passed(l);
+		buf_consume(&l->out, (size_t)w);
+		l->sent += (uint64_t)w;
 	}
-	buf_consume(&l->out, (size_t)n);
 	/* A burst can leave megabytes allocated; give them back once idle. */
 	if (buf_unread(&l->out) == 0 && l->out.cap > LINK_READ_SIZE)
 		buf_free(&l->out);

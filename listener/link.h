@@ -23,9 +23,25 @@
 /* Bytes asked of one recv from the worker. */
 #define LINK_READ_SIZE	(256 * 1024)
 
+/*
+ * A client socket to hand to the worker with its CONN_OPEN frame, which
+ * starts at byte at of the stream (docs/protocol.md 9).  held: its
+ * connection closed meanwhile, so the link closes it once sent.
+ */
+struct link_pass {
+	uint64_t	 at;
+	int		 fd;
+	bool		 held;
+};
+
 struct link {
 	int		 fd;
 	struct buf	 out;		/* frames to write */
+	uint64_t	 sent;		/* bytes of the stream written so far */
+	struct link_pass *pass;		/* a ring of max, in stream order */
+	size_t		 pass_head;
+	size_t		 npass;
+	size_t		 nheld;		/* descriptors only the link holds */
 	struct buf	 in;		/* REPLY bytes to decode */
 	uint64_t	 next_id;	/* of the next REQUEST */
 	size_t		 max;		/* --max-conn: slots in the table */
@@ -39,11 +55,18 @@ struct link {
 void	link_init(struct link *, int fd, size_t max);
 void	link_free(struct link *);
 /*
- * Tell the worker about c, which may be sent credit reply bytes for now;
- * returns the connection's id.  The table cannot be full: at most max
- * connections are open.
+ * Tell the worker about c, which may be sent credit reply bytes for now,
+ * and hand it c's socket cfd (-1: none, in tests that have no socket)
+ * with that frame; returns the connection's id.  The table cannot be
+ * full: at most max connections are open.
  */
-uint64_t link_open(struct link *, struct conn *c, uint32_t credit);
+uint64_t link_open(struct link *, struct conn *c, uint32_t credit, int cfd);
+/*
+ * cfd's connection is closing: when its socket still waits to be handed
+ * over, the link keeps it and closes it once sent (true); else the
+ * caller closes it (false).
+ */
+bool	link_hold(struct link *, int cfd);
 /* c is gone: CONN_CLOSE, and its id is dead for good. */
 void	link_close(struct link *, uint64_t conn);
 /* More reply bytes conn can take. */

@@ -92,10 +92,8 @@ loop_new(const struct contract_args *o, int link_fd, int listen_fd)
 	if (setsockopt(listen_fd, SOL_SOCKET, SO_PASSCRED, &one,
 	    sizeof(one)) == -1)
 		fatal("op=start why=\"SO_PASSCRED on fd %d\"", listen_fd);
-	l->cfg.auth.check_uid = o->ipc_uid.kind == CONTRACT_ID_NUM;
-	l->cfg.auth.uid = (uid_t)o->ipc_uid.id;
-	l->cfg.auth.check_gid = o->ipc_gid.kind == CONTRACT_ID_NUM;
-	l->cfg.auth.gid = (gid_t)o->ipc_gid.id;
+	if (contract_access(o, &l->cfg.auth) == -1)
+		fatal("op=start why=\"access levels\"");
 	l->cfg.max_queue = (size_t)o->max_queue;
 	/* The contract bounds them below INT_MAX milliseconds. */
 	l->cfg.auth_timeout_ms = o->auth_timeout * 1000;
@@ -163,7 +161,9 @@ loop_close(struct loop *l, struct conn *c, const char *why)
 		if (peer_recv(c->fd, junk, sizeof(junk), creds, &ncreds,
 		    &nfds) <= 0)
 			break;
-	close(c->fd);
+	/* Its socket may still wait to go to the worker: the link keeps it. */
+	if (!link_hold(&l->link, c->fd))
+		close(c->fd);
 	log_debug("op=close fd=%d uid=%u gid=%u pid=%d why=%s", c->fd,
 	    c->peer.uid, c->peer.gid, (int)c->peer.pid, why);
 	conn_release(c);

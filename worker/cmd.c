@@ -27,6 +27,13 @@ is_blank(uint8_t c)
 	    c == '\r';
 }
 
+/* The bytes that end a command word: the operators of docs/commands.md 1. */
+static bool
+is_op(char c)
+{
+	return c == ':' || c == '?' || c == '+' || c == '-' || c == '^';
+}
+
 static bool
 is_comment(const uint8_t *line, size_t len)
 {
@@ -71,7 +78,7 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 
 	memset(&c, 0, offsetof(struct cmd, spec));
 	for (i = 0; i < len; i++)
-		if (memchr(":?+-^", s[i], 5) != NULL)
+		if (is_op(s[i]))
 			break;
 	if ((c.row = cmdtab_lookup(s, i, &c.sub, &c.sublen)) == NULL)
 		return EINVAL;
@@ -88,6 +95,9 @@ cmd_run(struct policy *p, const uint8_t *line, size_t len,
 	if ((err = c.row->parse(&c)) != 0)
 		return err;
 	res->query = !(c.row->flags & CMD_F_MUTATES) || c.op == '?';
+	/* docs/commands.md 5: parsed first, then the level, then the lock. */
+	if (origin == CMD_IPC_READ && !res->query)
+		return EACCES;
 	if ((err = cmd_permit(p, &c, origin)) != 0)
 		return err;
 	return c.row->apply(p, &c, res, out);

@@ -17,6 +17,7 @@ struct policy;
 enum cmd_origin {
 	CMD_PROFILE,	/* startup profile or journal replay: startup-only commands allowed */
 	CMD_IPC,	/* a client line over the socket */
+	CMD_IPC_READ,	/* the same from the read level: queries only */
 };
 
 /* A command whose reply is a rendering of the whole policy. */

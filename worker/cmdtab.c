@@ -173,7 +173,7 @@ cmd_permit(const struct policy *p, const struct cmd *c,
 	if (p->lock == POLICY_LOCK_DROP &&
 	    (r->drop_ok == NULL || !r->drop_ok(p, c)))
 		return EPERM;
-	if (origin == CMD_IPC && ((r->flags & CMD_F_STARTUP) ||
+	if (origin != CMD_PROFILE && ((r->flags & CMD_F_STARTUP) ||
 	    ((r->flags & CMD_F_STARTUP_ARG) && c->startup)))
 		return EBUSY;
 	return 0;

@@ -1,11 +1,15 @@
 /*
  * The worker's allow-list.  The worker talks to one fd (the socketpair,
  * to privconfd during SETUP and to the listener after), appends to one
- * (the journal) and logs to stderr.  It has no dynamic fd, so every call
- * that takes an fd is tied to one of those; everything else in
- * common/confine.c's base list (memory, clock, exit).
+ * (the journal) and logs to stderr.  Its only dynamic fds are the client
+ * sockets the listener hands over (worker/handoff.c): on those, asking
+ * who connected and closing, nothing else, so a read, a write or a send
+ * on one kills the worker.  Everything else in common/confine.c's base
+ * list (memory, clock, exit).
  */
 #define _GNU_SOURCE
+
+#include <sys/socket.h>
 
 #include <sched.h>
 
@@ -17,6 +21,7 @@ static const struct seccomp_rule worker_rules[] = {
 	/* Frames in and out (glibc's recv/send are recvfrom/sendto). */
 	SECCOMP_ALLOW(read, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 	SECCOMP_ALLOW(recvfrom, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
+	SECCOMP_ALLOW(recvmsg, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 	SECCOMP_ALLOW(write, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 	SECCOMP_ALLOW(sendto, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
 
@@ -29,6 +34,12 @@ static const struct seccomp_rule worker_rules[] = {
 	SECCOMP_ALLOW(fsync, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
 	SECCOMP_ALLOW(lseek, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
 	SECCOMP_ALLOW(ftruncate, SECCOMP_IS(0, SECCOMP_ARG_JOURNAL)),
+
+	/* A client socket: who connected, then closed at once. */
+	SECCOMP_ALLOW(getsockopt, SECCOMP_IS(0, SECCOMP_ARG_CLIENT),
+	    SECCOMP_CMP(1, SCMP_CMP_EQ, SOL_SOCKET),
+	    SECCOMP_CMP(2, SCMP_CMP_EQ, SO_PEERCRED)),
+	SECCOMP_ALLOW(close, SECCOMP_IS(0, SECCOMP_ARG_CLIENT)),
 
 	/* Leaving cleanly. */
 	SECCOMP_ALLOW(close, SECCOMP_IS(0, SECCOMP_ARG_PEER)),
@@ -43,7 +54,7 @@ static const struct confine_profile worker_profile = {
 	.proc = "worker",
 	.unshare_flags = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS,
 	.no_file_size = false,		/* the journal grows */
-	.clients = false,
+	.clients = true,		/* the sockets of worker/handoff.c */
 	.rules = worker_rules,
 	.nrules = sizeof(worker_rules) / sizeof(worker_rules[0]),
 };

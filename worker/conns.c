@@ -79,7 +79,8 @@ conn_wake(struct conns *cs, struct wconn *c)
 }
 
 int
-conns_open(struct conns *cs, uint64_t id, uint32_t credit)
+conns_open(struct conns *cs, uint64_t id, uint32_t credit,
+    const struct wpeer *peer)
 {
 	uint32_t	 idx = WIRE_CONN_INDEX(id);
 	struct wconn	*c;
@@ -99,6 +100,7 @@ conns_open(struct conns *cs, uint64_t id, uint32_t credit)
 		fatal("op=conns why=\"calloc\"");
 	c->id = id;
 	c->credit = credit;
+	c->peer = *peer;
 	cs->slot[idx] = c;
 	cs->open++;
 	return 0;
@@ -159,8 +161,9 @@ reply_bytes(struct wreply *w, size_t *len)
 		*len = buf_unread(&w->r->body);
 		return buf_head(&w->r->body);
 	}
-	if (buf_unread(&w->body) == 0 && errtab_reply(&w->body, w->err) == -1)
-		fatal("op=reply why=\"errtab\"");
+	/* An ACK or an errno: the table's constant bytes, no buffer. */
+	if (buf_unread(&w->body) == 0)
+		return (const uint8_t *)errtab_reply_text(w->err, len);
 	*len = buf_unread(&w->body);
 	return buf_head(&w->body);
 }

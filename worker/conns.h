@@ -34,9 +34,19 @@ struct wreply {
 	size_t		 off;		/* bytes already sent */
 };
 
+/* Who connected: SO_PEERCRED of the client socket, read by the worker. */
+struct wpeer {
+	uint32_t	 uid;
+	uint32_t	 gid;
+	uint32_t	 pid;
+	uint8_t		 level;		/* enum access_level */
+	bool		 known;		/* false: the socket told nothing */
+};
+
 struct wconn {
 	uint64_t	 id;
 	uint64_t	 credit;	/* reply bytes the listener can take */
+	struct wpeer	 peer;
 	struct wreply	 ring[CONN_INFLIGHT_MAX];
 	unsigned	 head;		/* oldest reply owed */
 	unsigned	 n;		/* replies owed */
@@ -58,7 +68,8 @@ int	conns_init(struct conns *, size_t max, struct render_cache *);
 void	conns_free(struct conns *);
 
 /* CONN_OPEN, CONN_CLOSE, CREDIT: 0, or -1 when the listener lied. */
-int	conns_open(struct conns *, uint64_t id, uint32_t credit);
+int	conns_open(struct conns *, uint64_t id, uint32_t credit,
+	    const struct wpeer *);
 int	conns_close(struct conns *, uint64_t id);
 int	conns_credit(struct conns *, uint64_t id, uint32_t credit);
 /* The open connection id, or NULL (never opened, or closed). */

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "common/access.h"
 #include "common/buf.h"
 #include "common/contract.h"
 #include "common/log.h"
@@ -18,11 +19,14 @@
 #include "worker/policy.h"
 #include "worker/session.h"
 
-/* A contract id as the policy's ipc uid/gid: -1 is "not checked". */
+/*
+ * The admin uid or gid stat shows (its frozen schema holds one of each):
+ * the lowest of the list, -1 (null) when not checked.  stats lists all.
+ */
 static int64_t
-worker_ipc_id(const struct contract_id *id)
+worker_ipc_id(bool any, const struct access_ids *ids)
 {
-	return id->kind == CONTRACT_ID_NUM ? (int64_t)id->id : -1;
+	return any || ids->n == 0 ? -1 : (int64_t)ids->v[0];
 }
 
 /* A descriptor of the contract is there and of the kind it should be. */
@@ -39,6 +43,7 @@ int
 main(int argc, char **argv)
 {
 	struct contract_args args;
+	struct access	 acc;
 	struct confine_opts co;
 	struct confine_report rep;
 	struct session_cfg scfg;
@@ -59,11 +64,15 @@ main(int argc, char **argv)
 	worker_check_fd(CONTRACT_FD_LINK, S_IFSOCK, "socketpair");
 	if (args.journal)
 		worker_check_fd(CONTRACT_FD_JOURNAL, S_IFREG, "journal");
+	if (contract_access(&args, &acc) == -1)
+		fatal("op=start why=\"access levels\"");
 	if ((p = policy_new()) == NULL)
 		fatal("op=policy_new");
-	if (policy_set_ipc(p, args.ipc_addr, worker_ipc_id(&args.ipc_uid),
-	    worker_ipc_id(&args.ipc_gid)) != 0)
+	if (policy_set_ipc(p, args.ipc_addr, worker_ipc_id(acc.admin.any_uid,
+	    &acc.admin.uids), worker_ipc_id(!acc.admin.check_gid,
+	    &acc.admin.gids)) != 0)
 		fatalx("op=start why=\"bad ipc address\"");
+	policy_set_access(p, &acc);
 
 	confine_opts_init(&co, CONFINE_WORKER);
 	confine_opts_contract(&co, &args);
@@ -79,11 +88,14 @@ main(int argc, char **argv)
 	scfg.journal_fd = co.journal_fd;
 	scfg.journal_sync = (enum contract_sync)args.journal_sync;
 	scfg.compact = NULL;
+	scfg.access = &acc;
 	if (args.dump && (scfg.compact = compact_new(args.ipc_addr,
-	    worker_ipc_id(&args.ipc_uid), worker_ipc_id(&args.ipc_gid))) == NULL)
+	    worker_ipc_id(acc.admin.any_uid, &acc.admin.uids),
+	    worker_ipc_id(!acc.admin.check_gid, &acc.admin.gids))) == NULL)
 		fatal("op=compact why=\"start\"");
 	status = session_serve(CONTRACT_FD_LINK, p, &scfg);
 	compact_free(scfg.compact);
 	policy_free(p);
+	access_free(&acc);
 	return status;
 }

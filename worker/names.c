@@ -74,13 +74,17 @@ static const char *const netlink_names[] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* The first byte first: most words differ there, and it costs no strlen. */
 static int
 lookup(const char *const *tab, size_t n, const char *s, size_t len)
 {
 	size_t	 i;
 
+	if (len == 0)
+		return -1;
 	for (i = 0; i < n; i++)
-		if (strlen(tab[i]) == len && memcmp(tab[i], s, len) == 0)
+		if (tab[i][0] == s[0] && strlen(tab[i]) == len &&
+		    memcmp(tab[i], s, len) == 0)
 			return (int)i;
 	return -1;
 }

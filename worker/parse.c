@@ -6,14 +6,15 @@
 #include "worker/cmdtab.h"
 #include "worker/parse.h"
 
+/* The categories of set not listed yet, in category order. */
 static void
 cats_add(struct cmd *c, uint64_t set)
 {
+	uint64_t rest;
 	int	 i;
 
-	for (i = 0; i < POLICY_CAT_COUNT; i++) {
-		if (!(set & POLICY_CAT_BIT(i)) || (c->cats & POLICY_CAT_BIT(i)))
-			continue;
+	for (rest = set & ~c->cats; rest != 0; rest &= rest - 1) {
+		i = __builtin_ctzll(rest);
 		c->cats |= POLICY_CAT_BIT(i);
 		c->catv[c->ncat++] = (uint8_t)i;
 	}

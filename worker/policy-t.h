@@ -253,6 +253,7 @@ struct policy {
 	 * reset, not in the frozen stat schema.
 	 */
 	struct policy_confine confine[POLICY_PROC_COUNT];
+	const struct access *access;		/* stats only; NULL: unknown */
 	struct policy_txn txn;
 };
 

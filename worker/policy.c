@@ -295,3 +295,9 @@ policy_set_confine(struct policy *p, enum policy_proc which, uint32_t uid,
 	c->landlock = landlock;
 	c->seccomp = seccomp;
 }
+
+void
+policy_set_access(struct policy *p, const struct access *acc)
+{
+	p->access = acc;
+}

@@ -30,5 +30,11 @@ enum policy_proc {
 void		 policy_set_confine(struct policy *, enum policy_proc,
 		    uint32_t uid, uint32_t gid, uint32_t landlock,
 		    uint32_t seccomp);
+/*
+ * The access levels privconfd resolved (common/access.h), for stats only;
+ * kept by pointer: acc outlives p.
+ */
+struct access;
+void		 policy_set_access(struct policy *, const struct access *acc);
 
 #endif

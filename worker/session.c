@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/access.h"
 #include "common/errtab.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -24,6 +25,7 @@
 #include "worker/cmd.h"
 #include "worker/compact.h"
 #include "worker/conns.h"
+#include "worker/handoff.h"
 #include "worker/journal.h"
 #include "worker/policy-ops.h"
 #include "worker/policy.h"
@@ -61,6 +63,9 @@ struct session {
 	struct buf	 tmp;		/* a reply of its own being built */
 	struct render_cache rc;
 	struct conns	 conns;
+	/* Client sockets from the listener, and who may do what. */
+	struct handoff	 handoff;
+	const struct access *access;
 	/* --dump: the lines before MARK are the profiles. */
 	struct compact	*compact;
 	bool		 marked;
@@ -238,10 +243,18 @@ handle_hello(struct session *s, const struct wire_msg *m)
 	s->phase = PHASE_REQUEST;
 }
 
+/* A connection, and who connected: the socket that came with it. */
 static void
 handle_open(struct session *s, const struct wire_msg *m)
 {
-	if (conns_open(&s->conns, m->conn, m->credit) == -1)
+	struct wpeer	 peer;
+
+	if (handoff_take(&s->handoff, s->access, &peer) == -1)
+		fatalx("op=protocol why=\"CONN_OPEN without its socket\"");
+	if (!peer.known)
+		log_warnx("op=open conn=%llu why=\"its socket names no peer\"",
+		    (unsigned long long)m->conn);
+	if (conns_open(&s->conns, m->conn, m->credit, &peer) == -1)
 		fatalx("op=protocol why=\"bad CONN_OPEN\"");
 }
 
@@ -382,15 +395,41 @@ request_stray(struct session *s, const struct wire_msg *m)
  */
 static void
 request_exec(struct session *s, const struct wire_msg *m,
-    struct cmd_result *res)
+    enum cmd_origin origin, struct cmd_result *res)
 {
 	do {
 		if (journal_on(&s->journal) && !s->policy->txn.active)
 			policy_txn_begin(s->policy);
 		buf_reset(&s->tmp);
-		cmd_exec_lazy(s->policy, m->data, m->data_len, CMD_IPC,
+		cmd_exec_lazy(s->policy, m->data, m->data_len, origin,
 		    &s->tmp, res);
 	} while (!res->changed && s->nchanges > 0 && session_commit(s) != 0);
+}
+
+/*
+ * A request's level (docs/protocol.md 9): the lower of the line's
+ * credentials' level and the connection's, the socket's peer.  A line
+ * claiming more than its connection allows, or no level at all, is a
+ * listener that lies or was taken over: -1, and a warning naming both.
+ */
+static int
+request_level(struct session *s, const struct wire_msg *m,
+    const struct wconn *c, enum cmd_origin *origin)
+{
+	enum access_level line = access_of(s->access, m->uid, m->gid);
+	enum access_level peer = (enum access_level)c->peer.level;
+
+	if (line <= peer && line != ACCESS_NONE) {
+		*origin = line == ACCESS_ADMIN ? CMD_IPC : CMD_IPC_READ;
+		return 0;
+	}
+	log_warnx("op=request conn=%llu id=%llu uid=%u gid=%u pid=%u "
+	    "level=%s peer_uid=%u peer_gid=%u peer_pid=%u peer_level=%s "
+	    "why=\"credentials above the connection's\" err=EACCES",
+	    (unsigned long long)m->conn, (unsigned long long)m->id, m->uid,
+	    m->gid, m->pid, access_level_name(line), c->peer.uid,
+	    c->peer.gid, c->peer.pid, access_level_name(peer));
+	return -1;
 }
 
 static void
@@ -400,6 +439,7 @@ handle_request(struct session *s, const struct wire_msg *m)
 	struct journal_who who;
 	struct wconn	*c;
 	struct wreply	*w;
+	enum cmd_origin	 origin;
 	int		 err;
 
 	if (m->id <= s->last_id)
@@ -415,7 +455,13 @@ handle_request(struct session *s, const struct wire_msg *m)
 		fatalx("op=protocol why=\"connection %llu has more than %d "
 		    "requests in flight\"", (unsigned long long)m->conn,
 		    CONN_INFLIGHT_MAX);
-	request_exec(s, m, &res);
+	if (request_level(s, m, c, &origin) == -1) {
+		/* Nothing runs, nothing is journaled: the warning says it. */
+		w = conns_push(&s->conns, c, m->id);
+		w->err = EACCES;
+		return;
+	}
+	request_exec(s, m, origin, &res);
 	log_command(m, &res);
 	who = (struct journal_who){ m->uid, m->gid, m->pid };
 	if (res.changed) {
@@ -526,13 +572,16 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 	s->policy = p;
 	s->phase = PHASE_SETUP;
 	s->compact = cfg->compact;
+	s->access = cfg->access;
+	handoff_init(&s->handoff);
 	if (conns_init(&s->conns, cfg->max_conn, &s->rc) == -1)
 		fatal("op=session why=\"connection table\"");
 	journal_init(&s->journal, cfg->journal_fd, cfg->journal_sync);
 	while (s->phase != PHASE_DONE) {
 		if (buf_reserve(&s->in, READ_CHUNK) == -1)
 			fatal("op=read");
-		n = read(fd, s->in.data + s->in.len, s->in.cap - s->in.len);
+		n = handoff_recv(&s->handoff, fd, s->in.data + s->in.len,
+		    s->in.cap - s->in.len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -559,6 +608,7 @@ session_serve(int fd, struct policy *p, const struct session_cfg *cfg)
 	status = s->status;
 	/* Every rendering goes with the last reply that held it. */
 	conns_free(&s->conns);
+	handoff_free(&s->handoff);
 	journal_free(&s->journal);
 	free(s->changes);
 	buf_free(&s->in);

@@ -11,6 +11,7 @@
 
 #include "common/contract.h"
 
+struct access;
 struct compact;
 struct policy;
 
@@ -27,6 +28,8 @@ struct session_cfg {
 	enum contract_sync journal_sync;
 	/* --dump: MARK, then DUMP answers SETUP_DONE (worker/compact.h). */
 	struct compact	*compact;
+	/* Who may do what (docs/protocol.md 9): the worker decides. */
+	const struct access *access;
 };
 
 int	session_serve(int fd, struct policy *p, const struct session_cfg *);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/access.h"
 #include "common/limits.h"
 #include "worker/policy-ops.h"
 #include "worker/ruleidx.h"
@@ -133,6 +134,48 @@ put_confine(struct buf *b, const char *name, const struct policy_confine *c)
 }
 
 static int
+put_ids(struct buf *b, const char *key, bool all, const char *word,
+    const struct access_ids *ids)
+{
+	size_t	 i;
+
+	if (all)
+		return buf_printf(b, " %s=%s", key, word);
+	if (buf_printf(b, " %s=", key) == -1)
+		return -1;
+	for (i = 0; i < ids->n; i++)
+		if (buf_printf(b, "%s%u", i > 0 ? "," : "", ids->v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* "access/read: uid=any gid=100 members=1000,1001" (docs/protocol.md 9) */
+static int
+put_access(struct buf *b, const char *name, const struct access_rule *r)
+{
+	if (!r->on)
+		return buf_printf(b, "access/%s: none\n", name);
+	if (buf_printf(b, "access/%s:", name) == -1 ||
+	    put_ids(b, "uid", r->any_uid, "any", &r->uids) == -1 ||
+	    put_ids(b, "gid", !r->check_gid, "none", &r->gids) == -1 ||
+	    (r->members.n > 0 && put_ids(b, "members", false, NULL,
+	    &r->members) == -1))
+		return -1;
+	return buf_appendstr(b, "\n");
+}
+
+static int
+put_levels(struct buf *b, const struct access *acc)
+{
+	if (acc == NULL)
+		return buf_appendstr(b, "access/admin: unknown\n"
+		    "access/read: unknown\n");
+	if (put_access(b, "admin", &acc->admin) == -1)
+		return -1;
+	return put_access(b, "read", &acc->read);
+}
+
+static int
 render(const struct policy *p, struct buf *b, size_t start)
 {
 	int	 i;
@@ -172,6 +215,7 @@ render(const struct policy *p, struct buf *b, size_t start)
 	    put_str(b, "ipc", &p->ipc_addr) == -1 ||
 	    put_id(b, "ipc/uid", p->ipc_uid, "any") == -1 ||
 	    put_id(b, "ipc/gid", p->ipc_gid, "none") == -1 ||
+	    put_levels(b, p->access) == -1 ||
 	    put_confine(b, "worker", &p->confine[POLICY_PROC_WORKER]) == -1 ||
 	    put_confine(b, "listener",
 	    &p->confine[POLICY_PROC_LISTENER]) == -1)

@@ -28,12 +28,13 @@ WIRE_SRC="common/wire.c common/buf.c"
 # frame loop and its connection table, confinement), so a new command
 # file is fuzzed without an edit.
 CMD_SRC="$(ls worker/*.c | grep -v -e '/main\.c$' -e '/session\.c$' \
-    -e '/conns\.c$' -e '/journal\.c$' -e '/confine\.c$') common/buf.c
+    -e '/conns\.c$' -e '/journal\.c$' -e '/confine\.c$' \
+    -e '/handoff\.c$') common/buf.c
     common/decimal.c common/errtab.c common/log.c common/utf8.c"
 # Not common/log.c: fuzz_conn.c has its own log_info, fatal, fatalx.
 CONN_SRC="listener/conn.c listener/link.c listener/auth.c listener/line.c
-    listener/prompt.c common/buf.c common/wire.c common/errtab.c
-    common/utf8.c"
+    listener/prompt.c common/access.c common/buf.c common/decimal.c
+    common/fdpass.c common/wire.c common/errtab.c common/utf8.c"
 
 build() {
 	name=$1

@@ -221,7 +221,17 @@ struct wframe {
 	bool		 fatal;
 };
 
+/* Who may connect, as docs/protocol.md 2.3 words it for one level. */
+struct spec_cfg {
+	bool		 check_uid;
+	uid_t		 uid;
+	bool		 check_gid;
+	gid_t		 gid;
+};
+
 struct h {
+	struct spec_cfg	 spec;
+	uint32_t	 uid1, gid1;	/* the ids of cfg.auth's lists */
 	struct conn_cfg	 cfg;
 	struct conn_ctx	 ctx;
 	struct link	 link;
@@ -291,7 +301,7 @@ next(struct h *h)
 
 /* Section 2.3, from the text. */
 static bool
-spec_auth(const struct auth_policy *ap, const struct auth_cred *c)
+spec_auth(const struct spec_cfg *ap, const struct auth_cred *c)
 {
 	if (c->pid == 0)
 		return false;
@@ -514,7 +524,7 @@ model_input(struct h *h, struct client *cl, const uint8_t *p, size_t n,
 		}
 	}
 	for (i = 0; i < ncreds && who == NULL; i++)
-		if (spec_auth(&h->cfg.auth, &creds[i]))
+		if (spec_auth(&h->spec, &creds[i]))
 			who = &creds[i];
 	if (!over && who == NULL) {
 		EMIT(cl, R_AUTH);
@@ -769,7 +779,7 @@ take_requests(struct h *h)
 		r = &h->reqs[h->seen];
 		cr = (struct auth_cred){ .pid = (pid_t)m.pid, .uid = m.uid,
 		    .gid = m.gid };
-		if (!spec_auth(&h->cfg.auth, &cr))
+		if (!spec_auth(&h->spec, &cr))
 			FAIL("REQUEST %llu carries credentials that do not "
 			    "pass: pid %u uid %u gid %u",
 			    (unsigned long long)m.id, m.pid, m.uid, m.gid);
@@ -1316,10 +1326,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * bit 4 no idle timeout, bits 5-6 the connections open at once.
 	 */
 	cfg = next(&h);
-	h.cfg.auth.check_uid = (cfg & 0x01) != 0;
-	h.cfg.auth.uid = 1000;
-	h.cfg.auth.check_gid = (cfg & 0x02) != 0;
-	h.cfg.auth.gid = (cfg & 0x04) ? 2000 : 1000;
+	h.spec.check_uid = (cfg & 0x01) != 0;
+	h.spec.uid = 1000;
+	h.spec.check_gid = (cfg & 0x02) != 0;
+	h.spec.gid = (cfg & 0x04) ? 2000 : 1000;
+	/* The same as the admin level of common/access.h. */
+	h.uid1 = h.spec.uid;
+	h.gid1 = h.spec.gid;
+	h.cfg.auth.admin = (struct access_rule){ .on = true,
+	    .any_uid = !h.spec.check_uid, .uids = { &h.uid1, 1 },
+	    .check_gid = h.spec.check_gid, .gids = { &h.gid1, 1 } };
 	h.cfg.max_queue = (cfg & 0x08) ? SMALL_QUEUE : CONN_OUTQ_MAX;
 	h.cfg.auth_timeout_ms = AUTH_MS;
 	h.cfg.idle_timeout_ms = (cfg & 0x10) ? 0 : IDLE_MS;

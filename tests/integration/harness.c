@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -289,6 +291,11 @@ h_spawnv(struct h_daemon *d, const char *const *extra)
 		/* Kept through exec: a write past RLIMIT_FSIZE is EFBIG. */
 		if (d->ignore_xfsz)
 			signal(SIGXFSZ, SIG_IGN);
+		if (d->group_file != NULL && (unshare(CLONE_NEWNS) == -1 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+		    mount(d->group_file, "/etc/group", NULL, MS_BIND,
+		    NULL) == -1))
+			_exit(125);
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			dup2(fd, 0);
 			dup2(fd, 1);

@@ -68,6 +68,11 @@ struct h_daemon {
 	int	 ignore_xfsz;	/* privconfd and its children ignore SIGXFSZ */
 	const char *exe;	/* privconfd to run; NULL: the build's */
 	int	 detach;	/* no -f: pid is the starter, which exits */
+	/*
+	 * Root only: privconfd sees this file as /etc/group (a mount
+	 * namespace of its own), so group membership can be tested.
+	 */
+	const char *group_file;
 };
 
 /* How a read ended. */
@@ -130,6 +135,12 @@ char	*h_stat(const char *addr);
 int	 h_is_root(void);
 int	 h_request_as(uid_t, gid_t, const char *addr, const void *, size_t,
 	    struct h_bytes *);
+
+/*
+ * A connected socket whose peer (SO_PEERCRED) is a process that ran as
+ * uid:gid when it made it; only root can ask for other ids than its own.
+ */
+int	 h_socket_as(uid_t uid, gid_t gid);
 
 /* Processes. */
 int	 h_children(pid_t parent, pid_t *out, int max);

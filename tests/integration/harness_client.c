@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "tests/integration/harness.h"
 
 static socklen_t
@@ -466,4 +467,35 @@ h_request_as(uid_t uid, gid_t gid, const char *addr, const void *v,
 	b->end = (enum h_end)h.end;
 	h_bytes_free(&raw);
 	return 0;
+}
+
+int
+h_socket_as(uid_t uid, gid_t gid)
+{
+	char	 byte = 0;
+	int	 via[2], sv[2], st, fd;
+	pid_t	 pid;
+
+	cr_assert(h_is_root() || (uid == getuid() && gid == getgid()),
+	    "only root can make a socket as %d:%d", (int)uid, (int)gid);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, via), 0);
+	if ((pid = fork()) == 0) {
+		if ((h_is_root() && (setgroups(0, NULL) == -1 ||
+		    setresgid(gid, gid, gid) == -1 ||
+		    setresuid(uid, uid, uid) == -1)) ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+			_exit(3);
+		_exit(fdpass_send(via[1], &byte, 1, sv[0], 0) == 1 ? 0 : 4);
+	}
+	cr_assert_neq(pid, -1);
+	cr_assert_eq(fdpass_recv(via[0], &byte, 1, &fd), 1,
+	    "no socket from the child");
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "socket as %d:%d: %s",
+	    (int)uid, (int)gid, h_status_text(st));
+	cr_assert_geq(fd, 0);
+	close(via[0]);
+	close(via[1]);
+	return fd;
 }

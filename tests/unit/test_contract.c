@@ -72,8 +72,8 @@ Test(contract, worker_as_a_user)
 
 	contract_args_init(&a);
 	a.ipc_addr = "/run/x.sock";
-	a.ipc_uid = (struct contract_id){ CONTRACT_ID_NUM, 1000 };
-	a.ipc_gid = (struct contract_id){ CONTRACT_ID_ANY, 0 };
+	a.ipc_uid = (struct contract_ids){ CONTRACT_ID_NUM, "1000" };
+	a.ipc_gid = (struct contract_ids){ CONTRACT_ID_ANY, NULL };
 	contract_argv(&v, CONTRACT_WORKER, &a);
 	argv_is(&v, want);
 }
@@ -91,8 +91,8 @@ Test(contract, worker_as_root_verbose_weak_with_journal)
 	contract_args_init(&a);
 	a.verbose = 3;
 	a.ipc_addr = "@p";
-	a.ipc_uid = (struct contract_id){ CONTRACT_ID_ANY, 0 };
-	a.ipc_gid = (struct contract_id){ CONTRACT_ID_NUM, 4294967294u };
+	a.ipc_uid = (struct contract_ids){ CONTRACT_ID_ANY, NULL };
+	a.ipc_gid = (struct contract_ids){ CONTRACT_ID_NUM, "4294967294" };
 	a.journal = true;
 	a.run_uid = (struct contract_id){ CONTRACT_ID_NUM, 65534 };
 	a.run_gid = (struct contract_id){ CONTRACT_ID_NUM, 65533 };
@@ -114,8 +114,8 @@ Test(contract, listener_carries_every_limit_and_no_worker_option)
 	contract_args_init(&a);
 	a.ipc_addr = "/x";
 	a.journal = true;
-	a.ipc_uid = (struct contract_id){ CONTRACT_ID_NUM, 0 };
-	a.ipc_gid = (struct contract_id){ CONTRACT_ID_ANY, 0 };
+	a.ipc_uid = (struct contract_ids){ CONTRACT_ID_NUM, "0" };
+	a.ipc_gid = (struct contract_ids){ CONTRACT_ID_ANY, NULL };
 	contract_argv(&v, CONTRACT_LISTENER, &a);
 	argv_is(&v, want);
 }
@@ -134,8 +134,8 @@ Test(contract, listener_as_root_with_the_largest_values)
 	contract_args_init(&a);
 	a.verbose = 1;
 	a.allow_weak = true;
-	a.ipc_uid = (struct contract_id){ CONTRACT_ID_NUM, 4294967294u };
-	a.ipc_gid = (struct contract_id){ CONTRACT_ID_NUM, 100 };
+	a.ipc_uid = (struct contract_ids){ CONTRACT_ID_NUM, "4294967294" };
+	a.ipc_gid = (struct contract_ids){ CONTRACT_ID_NUM, "100" };
 	a.run_uid = (struct contract_id){ CONTRACT_ID_NUM, 4294967294u };
 	a.run_gid = (struct contract_id){ CONTRACT_ID_NUM, 4294967294u };
 	a.chroot = "/r";
@@ -159,8 +159,8 @@ Test(contract, what_is_written_is_what_is_read)
 	contract_args_init(&w);
 	w.verbose = 2;
 	w.ipc_addr = "@abc";
-	w.ipc_uid = (struct contract_id){ CONTRACT_ID_NUM, 7 };
-	w.ipc_gid = (struct contract_id){ CONTRACT_ID_NUM, 8 };
+	w.ipc_uid = (struct contract_ids){ CONTRACT_ID_NUM, "7" };
+	w.ipc_gid = (struct contract_ids){ CONTRACT_ID_NUM, "8" };
 	w.max_conn = 5;
 	w.max_conn_per_uid = 4;
 	w.auth_timeout = 3;
@@ -189,7 +189,7 @@ Test(contract, what_is_written_is_what_is_read)
 	cr_assert_eq(r.idle_timeout, 0);
 	cr_assert_eq(r.max_queue, 9);
 	cr_assert_eq(r.fd_reserve, 0);
-	cr_assert_eq(r.ipc_gid.id, 8);
+	cr_assert_str_eq(r.ipc_gid.text, "8");
 	cr_assert_str_eq(r.chroot, "/e");
 	cr_assert(r.allow_weak);
 
@@ -201,7 +201,7 @@ Test(contract, what_is_written_is_what_is_read)
 	cr_assert(r.dump);
 	cr_assert_eq(r.journal_sync, CONTRACT_SYNC_NONE);
 	cr_assert_eq(r.ipc_uid.kind, CONTRACT_ID_NUM);
-	cr_assert_eq(r.ipc_uid.id, 7);
+	cr_assert_str_eq(r.ipc_uid.text, "7");
 	cr_assert_eq(r.run_uid.id, 65534);
 	/* Both know --max-conn; the other limits are the listener's. */
 	cr_assert_eq(r.max_conn, 5);
@@ -220,7 +220,7 @@ Test(contract, defaults_are_those_of_limits_h)
 	cr_assert_eq(a.max_queue, CONN_OUTQ_MAX);
 	cr_assert_eq(a.fd_reserve, FD_RESERVE);
 	cr_assert_eq(a.ipc_uid.kind, CONTRACT_ID_NUM);
-	cr_assert_eq(a.ipc_uid.id, 1000);
+	cr_assert_str_eq(a.ipc_uid.text, "1000");
 	cr_assert_eq(a.ipc_gid.kind, CONTRACT_ID_ANY);
 	cr_assert_eq(a.run_uid.kind, CONTRACT_ID_UNSET);
 	cr_assert_null(a.chroot);
@@ -252,7 +252,7 @@ Test(contract, id_range)
 	    NULL };
 
 	cr_assert_eq(parse_raw(CONTRACT_LISTENER, ok), 0, "%s", err);
-	cr_assert_eq(a.ipc_uid.id, 4294967294u);
+	cr_assert_str_eq(a.ipc_uid.text, "4294967294");
 	cr_assert_eq(parse_raw(CONTRACT_LISTENER, bad), -1);
 	cr_assert_str_eq(err, "--ipc-uid: bad value '4294967295'");
 	cr_assert_eq(parse_raw(CONTRACT_LISTENER, badg), -1);

@@ -55,6 +55,8 @@ Test(daemon_options, defaults_come_from_limits_h)
 	cr_assert_null(o.socket);
 	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_UNSET);
 	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_UNSET);
+	cr_assert_eq(o.read_uid.kind, CONTRACT_ID_UNSET);
+	cr_assert_eq(o.read_gid.kind, CONTRACT_ID_UNSET);
 	cr_assert_eq(o.nprofiles, 0);
 	cr_assert(!o.foreground);
 	cr_assert_eq(o.verbose, 0);
@@ -97,7 +99,7 @@ Test(daemon_options, profiles_keep_command_line_order)
 	cr_assert_str_eq(o.profiles[3], "a");
 }
 
-Test(daemon_options, ipc_uid_takes_a_uid_or_any)
+Test(daemon_options, ipc_uid_takes_uids_names_or_any)
 {
 	char	 max[32], past[32];
 
@@ -107,35 +109,64 @@ Test(daemon_options, ipc_uid_takes_a_uid_or_any)
 	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_ANY);
 	cr_assert_eq(parse("--ipc-uid", "0", NULL), OPTIONS_RUN);
 	cr_assert_eq(o.ipc_uid.kind, CONTRACT_ID_NUM);
-	cr_assert_eq(o.ipc_uid.id, 0);
+	cr_assert_str_eq(o.ipc_uid.text, "0");
 	cr_assert_eq(parse("--ipc-uid", max, NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_uid.id, 4294967294u);
+	cr_assert_str_eq(o.ipc_uid.text, "4294967294");
+	/* Names are resolved at start (daemon/levels.c), not here. */
+	cr_assert_eq(parse("--ipc-uid", "alice,1001,_svc.x-1", NULL),
+	    OPTIONS_RUN);
+	cr_assert_str_eq(o.ipc_uid.text, "alice,1001,_svc.x-1");
 	cr_assert_eq(parse("--ipc-uid", past, NULL), OPTIONS_ERROR);
-	cr_assert_str_eq(err,
-	    "--ipc-uid: 4294967295: not a uid or \"any\"");
-	cr_assert_eq(parse("--ipc-uid", "none", NULL), OPTIONS_ERROR);
-	cr_assert_eq(parse("--ipc-uid", "ANY", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "--ipc-uid: 4294967295: not a list of uids "
+	    "and user names, or \"any\"");
 	cr_assert_eq(parse("--ipc-uid", "-1", NULL), OPTIONS_ERROR);
 	cr_assert_eq(parse("--ipc-uid", "+1", NULL), OPTIONS_ERROR);
 	cr_assert_eq(parse("--ipc-uid", " 1", NULL), OPTIONS_ERROR);
 	cr_assert_eq(parse("--ipc-uid", "0x10", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--ipc-uid", "1,,2", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--ipc-uid", ",1", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--ipc-uid", "1,", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--ipc-uid", "a b", NULL), OPTIONS_ERROR);
 	cr_assert_eq(parse("--ipc-uid", "99999999999999999999999", NULL),
 	    OPTIONS_ERROR);
 }
 
-Test(daemon_options, ipc_gid_takes_a_gid_or_none)
+/* ACCESS_IDS_MAX items in a list, and one past it. */
+Test(daemon_options, id_lists_at_their_limit)
+{
+	char	*list = malloc(ACCESS_IDS_MAX * 2 + 2);
+	size_t	 i;
+
+	for (i = 0; i < ACCESS_IDS_MAX; i++)
+		memcpy(list + 2 * i, "7,", 2);
+	list[2 * ACCESS_IDS_MAX - 1] = '\0';
+	cr_assert_eq(parse("--read-uid", list, NULL), OPTIONS_RUN);
+	cr_assert_eq(o.read_uid.kind, CONTRACT_ID_NUM);
+	list[2 * ACCESS_IDS_MAX - 1] = ',';
+	list[2 * ACCESS_IDS_MAX] = '7';
+	list[2 * ACCESS_IDS_MAX + 1] = '\0';
+	cr_assert_eq(parse("--read-uid", list, NULL), OPTIONS_ERROR);
+	free(list);
+}
+
+Test(daemon_options, gid_lists_take_gids_names_and_none_for_admin)
 {
 	cr_assert_eq(parse("--ipc-gid", "none", NULL), OPTIONS_RUN);
 	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_ANY);
-	cr_assert_eq(parse("--ipc-gid", "100", NULL), OPTIONS_RUN);
+	cr_assert_eq(parse("--ipc-gid", "100,wheel", NULL), OPTIONS_RUN);
 	cr_assert_eq(o.ipc_gid.kind, CONTRACT_ID_NUM);
-	cr_assert_eq(o.ipc_gid.id, 100);
-	cr_assert_eq(parse("--ipc-gid", "4294967294", NULL), OPTIONS_RUN);
-	cr_assert_eq(o.ipc_gid.id, 4294967294u);
+	cr_assert_str_eq(o.ipc_gid.text, "100,wheel");
 	cr_assert_eq(parse("--ipc-gid", "4294967295", NULL), OPTIONS_ERROR);
-	cr_assert_str_eq(err,
-	    "--ipc-gid: 4294967295: not a gid or \"none\"");
-	cr_assert_eq(parse("--ipc-gid", "any", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "--ipc-gid: 4294967295: not a list of gids "
+	    "and group names, or \"none\"");
+	/* The read level has no "none": leave the option out instead. */
+	cr_assert_eq(parse("--read-gid", "users", "--read-uid", "any", NULL),
+	    OPTIONS_RUN);
+	cr_assert_str_eq(o.read_gid.text, "users");
+	cr_assert_eq(o.read_uid.kind, CONTRACT_ID_ANY);
+	cr_assert_eq(parse("--read-gid", "1,", NULL), OPTIONS_ERROR);
+	cr_assert_str_eq(err, "--read-gid: 1,: not a list of gids and group "
+	    "names");
 }
 
 /* Each numeric option: min and max accepted, one past either refused. */
@@ -229,7 +260,8 @@ Test(daemon_options, version_text_names_daemon_and_ipc_version)
 Test(daemon_options, usage_names_every_option)
 {
 	static const char *const words[] = { "[-fhnv]", "-P file", "-l file",
-	    "-s address", "-u user", "--ipc-uid", "--ipc-gid", "--max-conn ",
+	    "-s address", "-u user", "--ipc-uid", "--ipc-gid", "--read-uid",
+	    "--read-gid", "--max-conn ",
 	    "--max-conn-per-uid", "--auth-timeout", "--idle-timeout",
 	    "--max-queue", "--fd-reserve", "--libexec-dir",
 	    "--allow-weak-sandbox", "--version", "-j journal",

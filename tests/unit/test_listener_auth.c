@@ -4,29 +4,60 @@
  */
 #include <criterion/criterion.h>
 
+#include "common/access.h"
 #include "listener/auth.h"
 #include "listener/line.h"
 #include "test_listener_fixture.h"
 
-static const struct auth_policy uid_only = {
-	.check_uid = true, .uid = 1000, .check_gid = false,
+static uint32_t u1000[] = { 1000 }, g100[] = { 100 };
+static uint32_t u_many[] = { 7, 1000, 1001 }, members[] = { 42 };
+#define IDS(a)	{ (a), sizeof(a) / sizeof((a)[0]) }
+
+static const struct access uid_only = {
+	.admin = { .on = true, .uids = IDS(u1000) },
 };
-static const struct auth_policy uid_gid = {
-	.check_uid = true, .uid = 1000, .check_gid = true, .gid = 100,
+static const struct access uid_gid = {
+	.admin = { .on = true, .uids = IDS(u1000), .check_gid = true,
+	    .gids = IDS(g100) },
 };
-static const struct auth_policy any_none = {
-	.check_uid = false, .check_gid = false,
+static const struct access any_none = {
+	.admin = { .on = true, .any_uid = true },
 };
-static const struct auth_policy any_gid = {
-	.check_uid = false, .check_gid = true, .gid = 100,
+static const struct access any_gid = {
+	.admin = { .on = true, .any_uid = true, .check_gid = true,
+	    .gids = IDS(g100) },
+};
+/* docs/protocol.md 9: admin a few uids, read the members of group 100. */
+static const struct access levels = {
+	.admin = { .on = true, .uids = IDS(u_many) },
+	.read = { .on = true, .any_uid = true, .check_gid = true,
+	    .gids = IDS(g100), .members = IDS(members) },
 };
 
 static bool
-one(const struct auth_policy *ap, pid_t pid, uid_t uid, gid_t gid)
+one(const struct access *ap, pid_t pid, uid_t uid, gid_t gid)
 {
 	struct auth_cred c = { .pid = pid, .uid = uid, .gid = gid }, who;
 
 	return auth_check(ap, &c, 1, &who);
+}
+
+/* A chunk passes with either level; the worker tells them apart. */
+Test(listener_auth, auth_passes_both_levels_and_members)
+{
+	cr_assert(one(&levels, 5, 7, 5));
+	cr_assert(one(&levels, 5, 1001, 5));
+	cr_assert(one(&levels, 5, 3, 100), "read: the group's gid");
+	cr_assert(one(&levels, 5, 42, 5), "read: a member of the group");
+	cr_assert_not(one(&levels, 5, 43, 5));
+	cr_assert_not(one(&levels, 0, 42, 100));
+	cr_assert_eq(access_of(&levels, 1000, 1), ACCESS_ADMIN);
+	cr_assert_eq(access_of(&levels, 1000, 100), ACCESS_ADMIN);
+	cr_assert_eq(access_of(&levels, 42, 1), ACCESS_READ);
+	cr_assert_eq(access_of(&levels, 2, 100), ACCESS_READ);
+	cr_assert_eq(access_of(&levels, 0, 0), ACCESS_ADMIN);
+	cr_assert_eq(access_of(&levels, 0, 1), ACCESS_NONE);
+	cr_assert_eq(access_of(&levels, 8, 8), ACCESS_NONE);
 }
 
 Test(listener_auth, auth_accepts_matching_uid_without_gid_check)

@@ -36,10 +36,11 @@ static const struct auth_cred fx_user = {
 static inline void
 fx_init(struct fx *f)
 {
+	static uint32_t fx_uids[1] = { FX_UID };
+
 	memset(f, 0, sizeof(*f));
-	f->cfg.auth.check_uid = true;
-	f->cfg.auth.uid = FX_UID;
-	f->cfg.auth.check_gid = false;
+	f->cfg.auth.admin = (struct access_rule){ .on = true,
+	    .uids = { fx_uids, 1 } };
 	f->cfg.max_queue = CONN_OUTQ_MAX;
 	f->cfg.auth_timeout_ms = PREAUTH_TIMEOUT_MS;
 	f->cfg.idle_timeout_ms = (uint64_t)DEFAULT_IDLE_TIMEOUT_S * 1000;
@@ -47,7 +48,8 @@ fx_init(struct fx *f)
 	link_init(&f->link, -1, FX_MAX_CONN);
 	conn_ctx_init(&f->ctx, &f->cfg, &f->link);
 	f->ctx.now = 5000;
-	conn_init(&f->c, &f->ctx, 7, &fx_user);
+	/* No socket: the link hands the worker none (link_open). */
+	conn_init(&f->c, &f->ctx, -1, &fx_user);
 }
 
 static inline void

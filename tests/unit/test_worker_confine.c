@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <seccomp.h>
 
+#include "common/fdpass.h"
 #include "common/landlock.h"
 #include "worker/confine.h"
 #include "tests/unit/confine_child.h"	/* calls CC_CONFINE */
@@ -669,5 +670,120 @@ T(listener_fds_in_worker_options_are_refused)
 {
 	cr_assert_str_eq(run_refused(setup_listen_fd), "privconf[worker]: "
 	    "op=confine why=\"the worker owns no listening socket\"\n");
+	cc_end(&c);
+}
+
+/*
+ * The client sockets the listener hands over (worker/handoff.c): the
+ * worker may ask who connected and close one, nothing else.  The test
+ * plays the listener: a socket of its own goes to the child's fd 3.
+ */
+static int
+handed_socket(void)
+{
+	char	 byte;
+	int	 fd;
+
+	if (fdpass_recv(3, &byte, 1, &fd) != 1 || fd < 0)
+		_exit(CC_EXIT_SETUP);
+	return fd;
+}
+
+static int
+body_peercred_and_close(void)
+{
+	struct ucred	 uc;
+	socklen_t	 len = sizeof(uc);
+	int		 fd = handed_socket();
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1)
+		return errno;
+	/* The test made the socket: its pid, before any fork of the child. */
+	if (uc.pid <= 0)
+		return 201;
+	return close(fd) == -1 ? errno : CC_SUCCEEDED;
+}
+
+static int
+body_read_handed(void)
+{
+	char	 b;
+
+	return read(handed_socket(), &b, 1) == -1 ? errno : CC_SUCCEEDED;
+}
+
+static int
+body_write_handed(void)
+{
+	return write(handed_socket(), "x", 1) == -1 ? errno : CC_SUCCEEDED;
+}
+
+static int
+body_sendmsg_handed(void)
+{
+	struct iovec	 iov = { "x", 1 };
+	struct msghdr	 msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	return sendmsg(handed_socket(), &msg, 0) == -1 ? errno :
+	    CC_SUCCEEDED;
+}
+
+static int
+body_other_getsockopt_handed(void)
+{
+	int	 v;
+	socklen_t len = sizeof(v);
+
+	return getsockopt(handed_socket(), SOL_SOCKET, SO_TYPE, &v, &len) ==
+	    -1 ? errno : CC_SUCCEEDED;
+}
+
+/* Start body, hand it a socket whose peer is this test, wait. */
+static void
+run_with_socket(int (*body)(void))
+{
+	struct cc_cfg	 cfg = { .journal = true, .body = body };
+	int		 sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cc_start(&c, CONFINE_WORKER, &cfg);
+	cr_assert_eq(fdpass_send(c.peer, "c", 1, sv[0], MSG_NOSIGNAL), 1);
+	close(sv[0]);
+	cc_wait(&c);
+	close(sv[1]);
+}
+
+T(handed_socket_tells_who_connected_and_closes)
+{
+	run_with_socket(body_peercred_and_close);
+	cc_assert_exit(&c, CC_SUCCEEDED);
+	cc_end(&c);
+}
+
+T(read_on_a_handed_socket_is_killed)
+{
+	run_with_socket(body_read_handed);
+	cc_assert_signal(&c, SIGSYS);
+	cc_end(&c);
+}
+
+T(write_on_a_handed_socket_is_killed)
+{
+	run_with_socket(body_write_handed);
+	cc_assert_signal(&c, SIGSYS);
+	cc_end(&c);
+}
+
+T(sendmsg_on_a_handed_socket_is_killed)
+{
+	run_with_socket(body_sendmsg_handed);
+	cc_assert_signal(&c, SIGSYS);
+	cc_end(&c);
+}
+
+T(getsockopt_other_than_peercred_on_a_handed_socket_is_killed)
+{
+	run_with_socket(body_other_getsockopt_handed);
+	cc_assert_signal(&c, SIGSYS);
 	cc_end(&c);
 }

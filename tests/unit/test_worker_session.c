@@ -3,6 +3,7 @@
  * end of the socketpair while a forked child runs session_serve(), and
  * checks the replies and the child's exit status.
  */
+#define _GNU_SOURCE	/* setresuid */
 #include <criterion/criterion.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/access.h"
+#include "common/fdpass.h"
 #include "common/limits.h"
 #include "common/wire.h"
 #include "worker/policy.h"
@@ -30,12 +33,19 @@ struct fake {
 #define FAKE_MAX_CONN	8
 #define FAKE_CONN	WIRE_CONN_ID(1, 0)
 
+/* Everyone is admin: most tests are about frames, not levels. */
+static const struct access fake_anyone = {
+	.admin = { .on = true, .any_uid = true },
+};
+
 /*
- * A worker with a journal (jfd, or -1) whose file may not grow past
- * fsize bytes (0: no limit), as a full disk would refuse it.
+ * A worker with these access levels and a journal (jfd, or -1) whose
+ * file may not grow past fsize bytes (0: no limit), as a full disk would
+ * refuse it.
  */
 static void
-fake_start_journal(struct fake *f, int jfd, off_t fsize)
+fake_start_access(struct fake *f, const struct access *acc, int jfd,
+    off_t fsize)
 {
 	int	 sv[2];
 
@@ -63,11 +73,17 @@ fake_start_journal(struct fake *f, int jfd, off_t fsize)
 			_exit(99);
 		policy_set_ipc(p, "@test", 0, -1);
 		_exit(session_serve(sv[1], p, &(struct session_cfg){
-		    FAKE_MAX_CONN, jfd, CONTRACT_SYNC_BATCH, NULL }));
+		    FAKE_MAX_CONN, jfd, CONTRACT_SYNC_BATCH, NULL, acc }));
 	}
 	close(sv[1]);
 	f->fd = sv[0];
 	f->in = (struct buf)BUF_INIT;
+}
+
+static void
+fake_start_journal(struct fake *f, int jfd, off_t fsize)
+{
+	fake_start_access(f, &fake_anyone, jfd, fsize);
 }
 
 static void
@@ -144,13 +160,45 @@ fake_status(struct fake *f)
 	return st;
 }
 
+/* Bytes with a socket attached, as the listener sends a CONN_OPEN. */
 static void
-fake_open(struct fake *f, uint64_t conn, uint32_t credit)
+fake_send_sock(struct fake *f, const void *p, size_t n, int sock)
+{
+	ssize_t	 w = fdpass_send(f->fd, p, n, sock, MSG_NOSIGNAL);
+
+	cr_assert(w == (ssize_t)n || (w == -1 && errno == EPIPE),
+	    "sendmsg: %s", strerror(errno));
+}
+
+/* CONN_OPEN with sock as the client's socket (closed here after). */
+static void
+fake_open_sock(struct fake *f, uint64_t conn, uint32_t credit, int sock)
 {
 	struct wire_msg m = { .type = WIRE_CONN_OPEN, .conn = conn,
 	    .credit = credit };
+	struct buf b = BUF_INIT;
 
-	fake_send(f, &m);
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	fake_send_sock(f, b.data, b.len, sock);
+	buf_free(&b);
+	close(sock);
+}
+
+/* A client socket made by this process: its peer is the test itself. */
+static int
+own_socket(void)
+{
+	int	 sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	close(sv[1]);
+	return sv[0];
+}
+
+static void
+fake_open(struct fake *f, uint64_t conn, uint32_t credit)
+{
+	fake_open_sock(f, conn, credit, own_socket());
 }
 
 /*
@@ -494,26 +542,42 @@ Test(worker_session, request_for_no_open_connection_is_refused)
 	fake_status(&f);
 }
 
+/* The worker dies of this open, its socket with it. */
+static void
+expect_open_death(uint64_t conn, bool with_socket)
+{
+	struct fake f;
+	int	 st;
+
+	fake_start(&f);
+	fake_ready(&f);
+	if (with_socket)
+		fake_open(&f, conn, 1);
+	else {
+		struct wire_msg m = { .type = WIRE_CONN_OPEN, .conn = conn,
+		    .credit = 1 };
+
+		fake_send(&f, &m);
+	}
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+}
+
 Test(worker_session, open_past_max_conn_is_fatal)
 {
-	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_CONN_OPEN,
-	    .conn = WIRE_CONN_ID(1, FAKE_MAX_CONN), .credit = 1 };
-
-	wire_encode(&b, &m);
-	expect_death(b.data, b.len, true);
-	buf_free(&b);
+	expect_open_death(WIRE_CONN_ID(1, FAKE_MAX_CONN), true);
 }
 
 Test(worker_session, second_open_of_a_slot_is_fatal)
 {
-	struct buf b = BUF_INIT;
-	struct wire_msg m = { .type = WIRE_CONN_OPEN,
-	    .conn = WIRE_CONN_ID(2, 0), .credit = 1 };
+	/* fake_ready opened slot 0 already. */
+	expect_open_death(WIRE_CONN_ID(2, 0), true);
+}
 
-	wire_encode(&b, &m);
-	expect_death(b.data, b.len, true);
-	buf_free(&b);
+/* docs/protocol.md 9: no socket, no identity: a lying listener. */
+Test(worker_session, open_without_its_socket_is_fatal)
+{
+	expect_open_death(WIRE_CONN_ID(1, 1), false);
 }
 
 Test(worker_session, close_or_credit_of_no_connection_is_fatal)
@@ -677,4 +741,136 @@ Test(worker_session, a_full_journal_refuses_and_undoes_the_change)
 	expect_reply(&f, 3, "{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n");
 	cr_assert_eq(fake_status(&f), 256);
 	close(jfd);
+}
+
+/*
+ * docs/protocol.md 9: the worker decides each request's level itself,
+ * from the socket's peer and the line's credentials, the lower of both.
+ * "other" is a uid that is not root: 65534 when the test runs as root
+ * (the socket is then made by a child that became it), else the test's.
+ */
+static uint32_t
+other_uid(void)
+{
+	return getuid() == 0 ? 65534 : (uint32_t)getuid();
+}
+
+/* A socket whose peer is other_uid(): made by a process running as it. */
+static int
+socket_of_other(void)
+{
+	char	 byte = 0;
+	int	 via[2], st, fd;
+	pid_t	 pid;
+
+	if (getuid() != 0)
+		return own_socket();
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, via), 0);
+	if ((pid = fork()) == 0) {
+		int	 sv[2];
+
+		if (setresgid(65534, 65534, 65534) == -1 ||
+		    setresuid(65534, 65534, 65534) == -1 ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+			_exit(1);
+		_exit(fdpass_send(via[1], &byte, 1, sv[0], 0) == 1 ? 0 : 1);
+	}
+	cr_assert_neq(pid, -1);
+	cr_assert_eq(fdpass_recv(via[0], &byte, 1, &fd), 1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert_geq(fd, 0);
+	close(via[0]);
+	close(via[1]);
+	return fd;
+}
+
+static void
+fake_line_as(struct fake *f, uint64_t id, uint32_t uid, const char *line)
+{
+	struct wire_msg m = { .type = WIRE_REQUEST, .conn = FAKE_CONN,
+	    .id = id, .uid = uid, .gid = uid, .pid = 1,
+	    .data = (const uint8_t *)line, .data_len = strlen(line) };
+
+	fake_send(f, &m);
+}
+
+#define R_ACK		"{\"err\":0,\"msg\":\"ACK\"}\n"
+#define R_EACCES	"{\"err\":13,\"msg\":\"EACCES: Permission denied\"}\n"
+#define R_EINVAL	"{\"err\":22,\"msg\":\"EINVAL: Invalid argument\"}\n"
+
+/* Admin: root only; read: other, whose socket this connection is. */
+static void
+fake_start_read_level(struct fake *f, struct access *acc, uint32_t *u)
+{
+	*u = other_uid();
+	*acc = (struct access){
+		.admin = { .on = true, .uids = { NULL, 0 } },
+		.read = { .on = true, .uids = { u, 1 } },
+	};
+	fake_start_access(f, acc, -1, 0);
+	fake_send(f, &(struct wire_msg){ .type = WIRE_SETUP_DONE });
+	cr_assert_eq(fake_recv(f).type, WIRE_READY);
+	fake_send(f, &(struct wire_msg){ .type = WIRE_HELLO, .uid = 65534,
+	    .gid = 65534, .landlock = 7, .seccomp = WIRE_SECCOMP_KILL });
+	fake_open_sock(f, FAKE_CONN, CONN_OUTQ_MAX, socket_of_other());
+}
+
+/* The read level queries; a change is parsed, then refused EACCES. */
+Test(worker_session, the_read_level_may_only_ask)
+{
+	struct access	 acc;
+	struct fake	 f;
+	uint32_t	 u;
+
+	fake_start_read_level(&f, &acc, &u);
+	fake_line_as(&f, 1, u, "sandbox/read?");
+	fake_line_as(&f, 2, u, "sandbox/read:off");
+	fake_line_as(&f, 3, u, "sandbox/bogus:off");
+	fake_line_as(&f, 4, u, "sandbox/read?");
+	fake_line_as(&f, 5, u, "check/read:/etc/passwd");
+	expect_reply(&f, 1, R_ACK);
+	expect_reply(&f, 2, R_EACCES);
+	expect_reply(&f, 3, R_EINVAL);
+	expect_reply(&f, 4, R_ACK);
+	cr_assert_eq(fake_recv(&f).id, 5);
+	fake_status(&f);
+}
+
+/*
+ * A listener that claims root for a line of a read-level connection:
+ * queries and changes alike are refused, and the worker goes on.
+ */
+Test(worker_session, a_line_claiming_more_than_its_socket_is_refused)
+{
+	struct access	 acc;
+	struct fake	 f;
+	uint32_t	 u;
+
+	fake_start_read_level(&f, &acc, &u);
+	fake_line_as(&f, 1, 0, "sandbox/read:off");
+	fake_line_as(&f, 2, 0, "sandbox/read?");
+	fake_line_as(&f, 3, u, "sandbox/read?");
+	expect_reply(&f, 1, R_EACCES);
+	expect_reply(&f, 2, R_EACCES);
+	expect_reply(&f, 3, R_ACK);
+	fake_status(&f);
+}
+
+/* A socket whose peer has no level: nothing it sends runs. */
+Test(worker_session, a_socket_with_no_level_runs_nothing)
+{
+	struct access	 acc = { .admin = { .on = true } };
+	struct fake	 f;
+
+	fake_start_access(&f, &acc, -1, 0);
+	fake_send(&f, &(struct wire_msg){ .type = WIRE_SETUP_DONE });
+	cr_assert_eq(fake_recv(&f).type, WIRE_READY);
+	fake_send(&f, &(struct wire_msg){ .type = WIRE_HELLO });
+	fake_open_sock(&f, FAKE_CONN, CONN_OUTQ_MAX, socket_of_other());
+	fake_line_as(&f, 1, other_uid(), "sandbox/read?");
+	fake_line_as(&f, 2, 0, "sandbox/read?");
+	expect_reply(&f, 1, R_EACCES);
+	expect_reply(&f, 2, R_EACCES);
+	fake_status(&f);
 }

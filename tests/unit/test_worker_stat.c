@@ -4,6 +4,7 @@
  * (test_worker_golden.c); here are the escaping rules, the text form and
  * the size limit of a reply.
  */
+#include "common/access.h"
 #include "common/limits.h"
 #include "worker/policy-t.h"
 #include "tests/unit/test_worker_util.h"
@@ -196,6 +197,8 @@ Test(worker_stat, stats_text_one_line_per_setting)
 	    "ipc: @privconf\n"
 	    "ipc/uid: 1000\n"
 	    "ipc/gid: none\n"
+	    "access/admin: unknown\n"
+	    "access/read: unknown\n"
 	    "confine/worker: unknown\n"
 	    "confine/listener: unknown\n"), "%s", s);
 	for (q = s; *q != '\0'; q++)
@@ -203,9 +206,9 @@ Test(worker_stat, stats_text_one_line_per_setting)
 			lines++;
 	/* api, lock, 2 x categories, rules + 4, 2 ioctl, 3 limits, trace
 	 * options and force_umask, setuid, setgid, 2 names, root, 3 ipc,
-	 * 2 confine. */
+	 * 2 access levels, 2 confine. */
 	want = 2 + 2 * POLICY_CAT_COUNT + 1 + 4 + 2 + 3 +
-	    POLICY_TRACE_COUNT + 1 + 2 + 2 + 1 + 3 + 2;
+	    POLICY_TRACE_COUNT + 1 + 2 + 2 + 1 + 3 + 2 + 2;
 	cr_assert_eq(lines, want, "%zu lines, want %zu", lines, want);
 	cr_assert_eq(s[strlen(s) - 1], '\n');
 	free(s);
@@ -251,5 +254,31 @@ Test(worker_stat, too_big_a_reply_is_e2big, .timeout = 120)
 	cr_assert(res.output && out.len > 0);
 	buf_free(&out);
 	free(line);
+	policy_free(p);
+}
+
+/* docs/protocol.md 9: stats names each level's uids, gids and members. */
+Test(worker_stat, stats_shows_the_access_levels)
+{
+	static uint32_t	 admins[] = { 1000, 1001 }, staff[] = { 50 },
+			 members[] = { 1002, 1003 };
+	struct access	 acc = {
+		.admin = { .on = true, .uids = { admins, 2 } },
+		.read = { .on = true, .any_uid = true, .check_gid = true,
+		    .gids = { staff, 1 }, .members = { members, 2 } },
+	};
+	struct policy	*p = tw_new();
+	char		*s;
+
+	policy_set_access(p, &acc);
+	s = stats(p);
+	cr_assert_not_null(strstr(s, "\naccess/admin: uid=1000,1001 "
+	    "gid=none\naccess/read: uid=any gid=50 members=1002,1003\n"),
+	    "%s", s);
+	free(s);
+	acc.read.on = false;
+	s = stats(p);
+	cr_assert_not_null(strstr(s, "\naccess/read: none\n"), "%s", s);
+	free(s);
 	policy_free(p);
 }
