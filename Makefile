@@ -2,6 +2,8 @@
 #   make          build everything into build/
 #   make check    build and run every test (installs missing Debian packages as root)
 #   make run      build and start privconfd in the foreground on ./run/privconf.sock
+#   make unit, make integration   one half of make check
+#   make install  PREFIX (default /usr/local) and DESTDIR, as usual
 #   make bench    the benchmarks against HAProxy, Redis and an echo server
 #                 (docs/PERFORMANCE.md); make bench-quick: one short round
 #   SANITIZE=1    build everything with ASan and UBSan
@@ -11,8 +13,21 @@
 CC	?= cc
 B	:= build
 PKGS	:= libseccomp libbsd-overlay msgpack
+# The last three only for the examples of README.md and docs/, which must
+# work as written on a fresh machine: nc -N, socat, jq.
 DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang \
-	    libclang-rt-14-dev mandoc libedit-dev
+	    libclang-rt-14-dev mandoc libedit-dev netcat-openbsd socat jq
+
+# make install: privconfd finds its children in ../libexec/privconf beside
+# its own directory (daemon/spawn.c), so only PREFIX moves them all.
+PREFIX	?= /usr/local
+DESTDIR	?=
+SBINDIR	 = $(PREFIX)/sbin
+BINDIR	 = $(PREFIX)/bin
+LIBEXECDIR = $(PREFIX)/libexec/privconf
+MANDIR	 = $(PREFIX)/share/man
+UNITDIR	 = $(PREFIX)/lib/systemd/system
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
@@ -82,8 +97,13 @@ BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
 .PHONY: all check unit integration run deps clean bench bench-quick \
 	bench-build check-no-bench lint-man fuzz fuzz-smoke fuzz-long afl \
-	check-no-fuzz-stdin
+	check-no-fuzz-stdin install uninstall test-bins
 all: $(BINS)
+
+# Test and benchmark objects are made by pattern rules only, which would
+# make them intermediate: deleted after each build, so rebuilt (and the
+# binaries relinked) by every make check of an unchanged tree.
+.SECONDARY: $(call obj,$(UNIT_SRC) $(INTEG_SRC) $(INTEG_LIB) $(BENCH_SRC))
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
 deps:
@@ -158,8 +178,12 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
 # line; tests/run.sh closes with the sum, "tests: N passed, M failed".
 unit: $(UNIT_BINS)
 	@sh tests/run.sh $(UNIT_BINS)
+# The integration tests run build/privconfd, and (test_ops) make install,
+# mandoc and the man pages of this tree.
+TEST_ENV = PRIVCONF_BUILD=$(CURDIR)/$(B) PRIVCONF_SRC=$(CURDIR) \
+	INTEG_ENV="$(INTEG_ENV)"
 integration: $(BINS) $(INTEG_BINS)
-	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" sh tests/run.sh -- $(INTEG_BINS)
+	@$(TEST_ENV) sh tests/run.sh -- $(INTEG_BINS)
 # libFuzzer targets (tests/fuzz/README.md): clang, ASan and UBSan, each
 # harness linked with the sources of the one process (or parser) it
 # drives, into build/fuzz/fuzz_NAME; objects shared in build/fuzz/obj.
@@ -233,12 +257,13 @@ lint-man:
 check-no-bench: $(BINS) $(B)/bench/loadgen $(B)/bench/echo_server
 	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh bench/check.sh $(B)
 
+# One goal, so that an up-to-date tree says so once, not per binary.
+test-bins: all $(UNIT_BINS) $(INTEG_BINS)
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
+	@$(MAKE) --no-print-directory test-bins
 	@$(MAKE) --no-print-directory lint-man fuzz-smoke check-no-bench \
 	    check-no-fuzz-stdin
-	@PRIVCONF_BUILD=$(CURDIR)/$(B) INTEG_ENV="$(INTEG_ENV)" \
-	    sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
+	@$(TEST_ENV) sh tests/run.sh $(UNIT_BINS) -- $(INTEG_BINS)
 
 # bench/run.sh installs haproxy, redis-server and valgrind when missing.
 bench-build: deps
@@ -252,7 +277,42 @@ bench-quick: bench-build
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p run
+	@echo "in another terminal: export PRIVCONF_SOCKET=$(CURDIR)/run/privconf.sock; $(CURDIR)/$(B)/privconfctl ping"
 	./$(B)/privconfd -f -s ./run/privconf.sock -j ./run/journal
+
+# Binaries, man pages, the systemd units (ExecStart= under PREFIX) and the
+# sysusers snippet of the user the unit runs the children as.
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(B)/privconfd $(DESTDIR)$(SBINDIR)/privconfd
+	install -m 0755 $(B)/privconfctl $(DESTDIR)$(BINDIR)/privconfctl
+	install -m 0755 $(B)/privconf-listener $(B)/privconf-worker \
+	    $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 docs/privconfctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/privconf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/privconfd.8 $(DESTDIR)$(MANDIR)/man8/
+	for u in privconfd.service privconfd.socket; do \
+	    sed 's|/usr/local/sbin/|$(SBINDIR)/|' contrib/$$u \
+	        >$(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 contrib/privconf.sysusers.conf \
+	    $(DESTDIR)$(SYSUSERSDIR)/privconf.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/privconfd $(DESTDIR)$(BINDIR)/privconfctl \
+	    $(DESTDIR)$(LIBEXECDIR)/privconf-listener \
+	    $(DESTDIR)$(LIBEXECDIR)/privconf-worker \
+	    $(DESTDIR)$(MANDIR)/man1/privconfctl.1 \
+	    $(DESTDIR)$(MANDIR)/man5/privconf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/privconfd.8 \
+	    $(DESTDIR)$(UNITDIR)/privconfd.service \
+	    $(DESTDIR)$(UNITDIR)/privconfd.socket \
+	    $(DESTDIR)$(SYSUSERSDIR)/privconf.conf
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -rf $(B)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -20,6 +21,9 @@ static const char	*log_prefix = "privconf: ";
 static int		 log_verb;
 /* Lines a full pipe refused since the last one that got through. */
 static unsigned long	 log_dropped;
+/* privconfd's other destination (log_route), and whether fd 2 gets lines. */
+static log_put_fn	 log_hook;
+static bool		 log_stderr = true;
 
 void
 log_init(const char *prefix)
@@ -37,6 +41,13 @@ int
 log_verbose(void)
 {
 	return log_verb;
+}
+
+void
+log_route(log_put_fn put, bool to_stderr)
+{
+	log_hook = put;
+	log_stderr = to_stderr;
 }
 
 /*
@@ -62,6 +73,23 @@ log_write(const char *line, size_t n)
 }
 
 /*
+ * One line to every destination: fd 2 and the hook.  skip is the length
+ * of this process's own prefix, which a syslog line replaces by its
+ * ident.  0, or -1 when a destination did not take it.
+ */
+static int
+log_put(int pri, const char *line, size_t n, size_t skip)
+{
+	int	 r = 0;
+
+	if (log_stderr && log_write(line, n) == -1)
+		r = -1;
+	if (log_hook != NULL && log_hook(pri, line, n, skip) == -1)
+		r = -1;
+	return r;
+}
+
+/*
  * The count of lines dropped, in a line of its own, before the next line
  * that gets through: what was lost is never lost silently.
  */
@@ -76,7 +104,7 @@ log_flush_dropped(void)
 	r = snprintf(line, sizeof(line), "%sop=log dropped=%lu\n", log_prefix,
 	    log_dropped);
 	if (r <= 0 || (size_t)r >= sizeof(line) ||
-	    log_write(line, (size_t)r) == -1)
+	    log_put(LOG_WARNING, line, (size_t)r, strlen(log_prefix)) == -1)
 		return -1;
 	log_dropped = 0;
 	return 0;
@@ -88,9 +116,11 @@ log_dropped_count(void)
 	return log_dropped;
 }
 
+static void	log_out(int, const char *, size_t, size_t);
+
 /* Format and write one line; errno is the same afterwards. */
 static void
-log_emit(int errnum, const char *fmt, va_list ap)
+log_emit(int pri, int errnum, const char *fmt, va_list ap)
 {
 	char	 line[LOG_LINE_MAX];
 	size_t	 n;
@@ -112,65 +142,72 @@ log_emit(int errnum, const char *fmt, va_list ap)
 	if (n > sizeof(line) - 1)
 		n = sizeof(line) - 1;
 	line[n++] = '\n';
-	log_line(line, n);
+	log_out(pri, line, n, strlen(log_prefix));
+	errno = saved;
+}
+
+static void
+log_out(int pri, const char *line, size_t n, size_t skip)
+{
+	int	 saved = errno;
+
+	if (log_flush_dropped() == -1 || log_put(pri, line, n, skip) == -1)
+		log_dropped++;
 	errno = saved;
 }
 
 void
 log_line(const char *line, size_t n)
 {
-	int	 saved = errno;
-
-	if (log_flush_dropped() == -1 || log_write(line, n) == -1)
-		log_dropped++;
-	errno = saved;
+	/* A child's line: its level is not known here, its prefix is kept. */
+	log_out(LOG_INFO, line, n, 0);
 }
 
-/* One variadic wrapper: log_emit(errnum, fmt, ...) from a function. */
-#define LOG_VA(errnum, fmt) do {			\
+/* One variadic wrapper: log_emit(pri, errnum, fmt, ...) from a function. */
+#define LOG_VA(pri, errnum, fmt) do {			\
 	va_list	 ap;					\
 							\
 	va_start(ap, fmt);				\
-	log_emit((errnum), (fmt), ap);			\
+	log_emit((pri), (errnum), (fmt), ap);		\
 	va_end(ap);					\
 } while (0)
 
 void
 log_info(const char *fmt, ...)
 {
-	LOG_VA(0, fmt);
+	LOG_VA(LOG_INFO, 0, fmt);
 }
 
 void
 log_debug(const char *fmt, ...)
 {
 	if (log_verb)
-		LOG_VA(0, fmt);
+		LOG_VA(LOG_DEBUG, 0, fmt);
 }
 
 void
 log_warn(const char *fmt, ...)
 {
-	LOG_VA(errno, fmt);
+	LOG_VA(LOG_WARNING, errno, fmt);
 }
 
 void
 log_warnx(const char *fmt, ...)
 {
-	LOG_VA(0, fmt);
+	LOG_VA(LOG_WARNING, 0, fmt);
 }
 
 void
 fatal(const char *fmt, ...)
 {
-	LOG_VA(errno, fmt);
+	LOG_VA(LOG_ERR, errno, fmt);
 	exit(1);
 }
 
 void
 fatalx(const char *fmt, ...)
 {
-	LOG_VA(0, fmt);
+	LOG_VA(LOG_ERR, 0, fmt);
 	exit(1);
 }
 

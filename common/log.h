@@ -12,6 +12,15 @@
 #include <stddef.h>
 
 void	log_init(const char *prefix);	/* "privconf[listener]: ", "privconfd: " */
+/*
+ * Another destination for every line (privconfd's syslog or log file,
+ * daemon/logdest.c): put gets the whole line as fd 2 would (newline
+ * included), its syslog level (LOG_INFO ...), and the length of the
+ * process's own prefix (0 for a relayed line); 0, or -1 when the line
+ * was not taken (counted as dropped).  to_stderr: fd 2 gets lines too.
+ */
+typedef int	(*log_put_fn)(int pri, const char *line, size_t n, size_t skip);
+void	log_route(log_put_fn put, bool to_stderr);
 void	log_set_verbose(int);
 int	log_verbose(void);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

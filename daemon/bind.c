@@ -130,6 +130,31 @@ bind_owner(struct bound *b, const struct bind_req *r)
 }
 
 void
+bind_check(const char *addr)
+{
+	struct sockaddr_un sun;
+	socklen_t	 len;
+	bool		 abstract = ipcaddr_is_abstract(addr);
+
+	if (ipcaddr_sockaddr(addr, &sun, &len) == -1) {
+		if (errno == ENAMETOOLONG)
+			fatalx("op=bind addr=\"%s\" why=\"%s longer than "
+			    "%zu bytes\"", addr,
+			    abstract ? "abstract name" : "path",
+			    abstract ? IPCADDR_ABSTRACT_MAX : IPCADDR_PATH_MAX);
+		fatalx("op=bind addr=\"%s\" why=\"empty\"", addr);
+	}
+	/*
+	 * An abstract name has no owner and no mode: whoever binds it first
+	 * serves it, and a local user can take it while privconfd is down.
+	 */
+	if (abstract)
+		log_warnx("op=bind addr=\"%s\" why=\"an abstract name: any "
+		    "local user can bind it first; clients must check who "
+		    "serves it (privconfctl does), or use a path\"", addr);
+}
+
+void
 bind_open(struct bound *b, const struct bind_req *r)
 {
 	struct sockaddr_un sun;
@@ -138,14 +163,9 @@ bind_open(struct bound *b, const struct bind_req *r)
 	int		 fd, on = 1, rv, e;
 	bool		 abstract = ipcaddr_is_abstract(r->addr);
 
-	if (ipcaddr_sockaddr(r->addr, &sun, &len) == -1) {
-		if (errno == ENAMETOOLONG)
-			fatalx("op=bind addr=\"%s\" why=\"%s longer than "
-			    "%zu bytes\"", r->addr,
-			    abstract ? "abstract name" : "path",
-			    abstract ? IPCADDR_ABSTRACT_MAX : IPCADDR_PATH_MAX);
-		fatalx("op=bind addr=\"%s\" why=\"empty\"", r->addr);
-	}
+	bind_check(r->addr);
+	if (ipcaddr_sockaddr(r->addr, &sun, &len) == -1)
+		fatal("op=bind addr=\"%s\"", r->addr);
 	if (!abstract) {
 		snprintf(b->path, sizeof(b->path), "%s", r->addr);
 		if (r->is_default)

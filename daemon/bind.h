@@ -32,6 +32,11 @@ struct bound {
 
 #define BOUND_INIT	{ -1, false, "", 0, 0 }
 
+/*
+ * Is addr an address privconfd can bind?  fatalx() with the reason if
+ * not; a warning for an abstract name (anyone can squat it).
+ */
+void	bind_check(const char *addr);
 /* Bind and listen, or fatalx() with a message that says why. */
 void	bind_open(struct bound *b, const struct bind_req *r);
 /* Remove the socket path when it is still ours; idempotent. */

@@ -2,8 +2,8 @@
  * privconfd gives up what it no longer needs once both children run.  It
  * keeps root's uid (its socket and empty root live in root-owned
  * directories, and it must remove them at the end), but no capability
- * except CAP_KILL, no file access except those two removals, and a
- * handful of system calls.
+ * except CAP_KILL, no file access except those two removals and, with
+ * -l, the reopen of its log file, and a handful of system calls.
  */
 #define _GNU_SOURCE
 #include <sys/prctl.h>
@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/seccomp.h"
 #include "daemon/confine.h"
+#include "daemon/logdest.h"
 
 /* Rows built at run time: the fds and pids are known only now. */
 #define DAEMON_ROWS_MAX	32
@@ -31,6 +32,44 @@ add_row(struct seccomp_rule *rows, size_t *n, struct seccomp_rule r)
 	if (*n >= DAEMON_ROWS_MAX)
 		fatalx("op=confine why=\"too many seccomp rows\"");
 	rows[(*n)++] = r;
+}
+
+/*
+ * The log (daemon/logdest.c) is fd 2 by now.  syslog: connect it again
+ * after syslogd restarts.  -l: SIGHUP opens the file again in its
+ * directory with the one set of flags, and puts it on fd 2; every other
+ * openat is refused as before (two rows: libseccomp takes no
+ * unconditional row beside a conditional one).
+ */
+static size_t
+daemon_log_rows(struct seccomp_rule *rows, size_t n)
+{
+	uint64_t dir = (uint64_t)logdest_dirfd();
+
+	switch (logdest_kind()) {
+	case LOGDEST_SYSLOG:
+		add_row(rows, &n, (struct seccomp_rule)SECCOMP_ALLOW(connect,
+		    SECCOMP_IS(0, SECCOMP_ARG_STDERR)));
+		break;
+	case LOGDEST_FILE:
+		add_row(rows, &n, (struct seccomp_rule)SECCOMP_ALLOW(openat,
+		    SECCOMP_CMP(0, SCMP_CMP_EQ, dir),
+		    SECCOMP_CMP(2, SCMP_CMP_EQ, LOGDEST_FLAGS)));
+		add_row(rows, &n, (struct seccomp_rule){ SCMP_SYS(openat),
+		    EACCES, { SECCOMP_CMP(0, SCMP_CMP_NE, dir) } });
+		add_row(rows, &n, (struct seccomp_rule){ SCMP_SYS(openat),
+		    EACCES, { SECCOMP_CMP(0, SCMP_CMP_EQ, dir),
+		    SECCOMP_CMP(2, SCMP_CMP_NE, LOGDEST_FLAGS) } });
+		add_row(rows, &n, (struct seccomp_rule)SECCOMP_ALLOW(dup2,
+		    SECCOMP_CMP(1, SCMP_CMP_EQ, STDERR_FILENO)));
+		add_row(rows, &n, (struct seccomp_rule)SECCOMP_ALLOW(dup3,
+		    SECCOMP_CMP(1, SCMP_CMP_EQ, STDERR_FILENO)));
+		return n;
+	case LOGDEST_STDERR:
+		break;
+	}
+	add_row(rows, &n, (struct seccomp_rule)SECCOMP_REFUSE(openat, EACCES));
+	return n;
 }
 
 /* What privconfd does from now on, as data. */
@@ -53,7 +92,6 @@ daemon_rows(const struct supervisor *sv, struct seccomp_rule *rows)
 		SECCOMP_ALLOW(rmdir),
 		/* Anything that would open a file is refused, not killed. */
 		SECCOMP_REFUSE(open, EACCES),
-		SECCOMP_REFUSE(openat, EACCES),
 		SECCOMP_REFUSE(openat2, EACCES),
 	};
 	const struct child *c;
@@ -62,6 +100,7 @@ daemon_rows(const struct supervisor *sv, struct seccomp_rule *rows)
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		add_row(rows, &n, fixed[i]);
+	n = daemon_log_rows(rows, n);
 	add_row(rows, &n, (struct seccomp_rule)SECCOMP_ALLOW(read,
 	    SECCOMP_CMP(0, SCMP_CMP_EQ, (uint64_t)sv->sigfd)));
 	for (k = 0; k < sv->nkids; k++) {
@@ -100,7 +139,7 @@ static int
 daemon_landlock(const char *sock_path, const char *empty_root,
     bool allow_weak)
 {
-	struct landlock_grant g[2];
+	struct landlock_grant g[3];
 	size_t	 n = 0, i;
 	int	 abi;
 
@@ -108,6 +147,13 @@ daemon_landlock(const char *sock_path, const char *empty_root,
 		g[n++].access = LANDLOCK_FS_REMOVE_FILE;
 	if ((g[n].dirfd = parent_dir(empty_root)) != -1)
 		g[n++].access = LANDLOCK_FS_REMOVE_DIR;
+	/* -l: write and create files there (privconfd.8 says: a log dir). */
+	if (logdest_dirfd() != -1) {
+		if ((g[n].dirfd = fcntl(logdest_dirfd(), F_DUPFD_CLOEXEC,
+		    0)) == -1)
+			fatal("op=confine why=\"dup\"");
+		g[n++].access = LANDLOCK_FS_WRITE_FILE | LANDLOCK_FS_MAKE_REG;
+	}
 	/*
 	 * No signal scope: the children were started before this domain
 	 * existed, so a scoped privconfd could no longer stop them.

@@ -19,6 +19,16 @@
 int	journal_open(const char *path, char *err, size_t errlen);
 
 /*
+ * privconfd -n: the same checks as journal_open() but the lock, on a
+ * descriptor opened read-only, and the commands appended to p.  A
+ * missing journal is fine (the daemon creates it); a torn last line is
+ * reported, not cut.  Nothing is written, created or locked.  0, or -1
+ * with a message in err.
+ */
+int	journal_check(const char *path, struct profile *p, char *err,
+	    size_t errlen);
+
+/*
  * Append the journal's commands to p (its comments are skipped).  An
  * unterminated last line is the torn end of a write a crash cut short:
  * it is logged, named by its line, and cut off the file, so that the

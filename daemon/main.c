@@ -4,8 +4,9 @@
  * arguments, hands the profile to the worker, then supervises.  It never
  * reads a client byte and never runs a command (docs/design.md section 2).
  *
- * Exit status: 0 after SIGTERM/SIGINT/SIGHUP or when lock:on ended IPC,
- * 1 for any failure (bad option or profile, bind, setup, lost child).
+ * Exit status: 0 after SIGTERM/SIGINT or when lock:on ended IPC, 1 for
+ * any failure (bad option or profile, bind, setup, lost child).  With
+ * -n: 0 when the configuration would start, 1 when it would not.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,12 +23,14 @@
 #include "common/log.h"
 #include "common/contract.h"
 #include "common/ipcaddr.h"
+#include "daemon/activate.h"
 #include "daemon/bind.h"
 #include "daemon/compact.h"
 #include "daemon/confine.h"
 #include "daemon/detach.h"
 #include "daemon/journal.h"
 #include "daemon/levels.h"
+#include "daemon/logdest.h"
 #include "daemon/options.h"
 #include "daemon/profile.h"
 #include "daemon/runas.h"
@@ -185,6 +188,68 @@ daemon_compact(struct options *o, struct profile *prof, size_t nbase,
 	return 0;
 }
 
+/*
+ * -n: what a start does up to READY, with nothing bound and nothing
+ * written: the options, the profiles and the journal go through a
+ * worker in its set-up phase, the one judge of a line.
+ */
+static int
+daemon_check(struct options *o, struct profile *prof)
+{
+	struct contract_argv av;
+	enum setup_result r;
+	int		 sp[2];
+
+	bind_check(o->child.ipc_addr);
+	daemon_pid = getpid();
+	supervise_init(&sv);
+	if (atexit(daemon_cleanup) != 0)
+		fatalx("op=start why=\"atexit\"");
+	if (geteuid() == 0) {
+		runas_mkroot(&ra);
+		o->child.chroot = ra.root;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("op=check why=\"socketpair\"");
+	contract_argv(&av, CONTRACT_WORKER, &o->child);
+	supervise_add(&sv, &worker);
+	spawn_child(&worker, av.v, sp[1], -1, &sv.childmask);
+	close(sp[1]);
+	/* Its log would bury the one line that matters; -v shows it. */
+	worker.log.mute = o->verbose == 0;
+	setup_report_to(stderr);
+	r = setup_run(sp[0], prof, &sv, &worker, NULL);
+	close(sp[0]);
+	/* A worker that refused a line exits 1 by itself. */
+	supervise_stop(&sv, r != SETUP_FAILED);
+	if (r == SETUP_READY || r == SETUP_LOCKED) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	if (r == SETUP_FAILED && (!WIFEXITED(worker.status) ||
+	    WEXITSTATUS(worker.status) != 1) && worker.log.mute)
+		log_warnx("op=check why=\"the worker failed; -v shows its "
+		    "log\"");
+	return 1;
+}
+
+/* Where the log goes (daemon/logdest.h): -n and -f keep stderr. */
+static void
+daemon_log(const struct options *o)
+{
+	char	 err[1024];
+
+	if (o->check)
+		return;
+	if (o->log_file != NULL) {
+		if (logdest_file(o->log_file, err, sizeof(err)) == -1)
+			fatalx("op=log why=\"%s\"", err);
+	} else if (!o->foreground && !o->compact &&
+	    logdest_syslog(err, sizeof(err)) == -1)
+		log_warnx("op=log why=\"%s: logging to standard error\"",
+		    err);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -198,9 +263,10 @@ main(int argc, char *argv[])
 	struct contract_argv	 av;
 	enum setup_result	 r;
 	char			 err[1024], defaddr[IPCADDR_PATH_MAX + 1];
+	char			 actaddr[IPCADDR_SUN_PATH + 1];
 	bool			 is_default;
 	size_t			 i, nbase;
-	int			 sp[2], jfd = -1;
+	int			 sp[2], jfd = -1, actfd;
 
 	daemon_stdfds();
 	log_init("privconfd: ");
@@ -219,6 +285,9 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_set_verbose(o.verbose);
+	/* fd 3 first: nothing else may be opened as it. */
+	actfd = o.check ? -1 : activate_socket(actaddr);
+	daemon_log(&o);
 
 	for (i = 0; i < o.nprofiles; i++)
 		if (profile_read(&prof, o.profiles[i], err, sizeof(err)) == -1)
@@ -226,16 +295,26 @@ main(int argc, char *argv[])
 	/* The journal replays after the profiles, as one more. */
 	nbase = prof.n;
 	if (o.journal != NULL) {
-		if ((jfd = journal_open(o.journal, err, sizeof(err))) == -1 ||
+		if (o.check ? journal_check(o.journal, &prof, err,
+		    sizeof(err)) == -1 :
+		    (jfd = journal_open(o.journal, err, sizeof(err))) == -1 ||
 		    journal_replay(jfd, o.journal, &prof, err,
 		    sizeof(err)) == -1)
 			fatalx("op=journal why=\"%s\"", err);
-		o.child.journal = !o.compact;
+		o.child.journal = !o.compact && !o.check;
 	}
 	if (profile_ipc(&prof, &pi, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	daemon_conf(&o, &pi, defaddr, sizeof(defaddr), &is_default, &lin);
 	conf = &o.child;
+	if (actfd != -1) {
+		if (!is_default && strcmp(conf->ipc_addr, actaddr) != 0)
+			log_warnx("op=activate addr=\"%s\" why=\"serving the "
+			    "socket the service manager passed, not %s\"",
+			    actaddr, conf->ipc_addr);
+		conf->ipc_addr = actaddr;
+		is_default = false;
+	}
 	if (levels_resolve(&lin, &acc, err, sizeof(err)) == -1)
 		fatalx("op=start why=\"%s\"", err);
 	if (levels_contract(&acc, conf) == -1)
@@ -261,6 +340,8 @@ main(int argc, char *argv[])
 		exit(daemon_compact(&o, &prof, nbase, jfd));
 	}
 	spawn_find(&listener, "listener", o.libexec_dir, "privconf-listener");
+	if (o.check)
+		exit(daemon_check(&o, &prof));
 
 	if (!o.foreground)
 		detach_start();
@@ -273,7 +354,12 @@ main(int argc, char *argv[])
 	breq.is_default = is_default;
 	levels_socket(&acc, &breq.sock);
 	breq.root = geteuid() == 0;
-	bind_open(&bound, &breq);
+	if (actfd != -1) {
+		/* The manager's socket: never unlinked (bound.have_path). */
+		bind_check(conf->ipc_addr);
+		bound.fd = actfd;
+	} else
+		bind_open(&bound, &breq);
 	if (breq.root) {
 		runas_sweep();
 		runas_mkroot(&ra);
@@ -315,6 +401,7 @@ main(int argc, char *argv[])
 	log_info("op=serve addr=\"%s\" worker=%ld listener=%ld",
 	    conf->ipc_addr, (long)worker.pid, (long)listener.pid);
 	detach_done();
+	logdest_serving();
 	daemon_confine(&sv, bound.have_path ? bound.path : NULL,
 	    breq.root ? ra.root : NULL, o.allow_weak_sandbox);
 

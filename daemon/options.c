@@ -55,6 +55,8 @@ static const struct option options_long[] = {
 	{ "journal-sync",	required_argument, NULL, OPT_JOURNAL_SYNC },
 	{ "compact-journal",	required_argument, NULL, OPT_COMPACT },
 	{ "foreground",		no_argument,	   NULL, 'f' },
+	{ "check",		no_argument,	   NULL, 'n' },
+	{ "log-file",		required_argument, NULL, 'l' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "libexec-dir",	required_argument, NULL, OPT_LIBEXEC_DIR },
 	{ "allow-weak-sandbox",	no_argument,	   NULL, OPT_ALLOW_WEAK },
@@ -66,8 +68,8 @@ static const struct option options_long[] = {
 void
 options_usage(FILE *fp)
 {
-	fputs("usage: privconfd [-fhv] [-j journal] [-P file] [-s address]"
-	    " [-u user]\n"
+	fputs("usage: privconfd [-fhnv] [-j journal] [-l file] [-P file]"
+	    " [-s address] [-u user]\n"
 	    "                 [--journal-sync always|batch|none]"
 	    " [--ipc-uid list|any]\n"
 	    "                 [--ipc-gid list|none] [--read-uid list|any]"
@@ -253,6 +255,12 @@ options_one(struct options *o, int c, const char *arg, char *err,
 	case 'f':
 		o->foreground = true;
 		break;
+	case 'n':
+		o->check = true;
+		break;
+	case 'l':
+		o->log_file = arg;
+		break;
 	case 'v':
 		o->verbose++;
 		break;
@@ -290,7 +298,7 @@ options_parse(struct options *o, int argc, char *argv[], char *err,
 	/* optind 0 makes glibc start over, so tests may parse many times. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:fhj:P:s:u:v", options_long,
+	while ((c = getopt_long(argc, argv, "+:fhj:l:nP:s:u:v", options_long,
 	    NULL)) != -1) {
 		if (c == '?') {
 			/*
@@ -313,6 +321,9 @@ options_parse(struct options *o, int argc, char *argv[], char *err,
 	if (optind < argc)
 		return options_fail(err, errlen, "unexpected argument %s",
 		    argv[optind]);
+	if (o->check && o->compact)
+		return options_fail(err, errlen, "-n checks, --compact-journal "
+		    "writes: one or the other");
 	return OPTIONS_RUN;
 }
 

@@ -32,6 +32,8 @@ struct options {
 	/* The listener's limits, straight into the children's contract. */
 	struct contract_args child;
 	bool		  foreground;
+	bool		  check;	/* -n: check the configuration, exit */
+	const char	 *log_file;	/* -l FILE, or NULL */
 	int		  verbose;
 	const char	 *libexec_dir;	/* NULL: by /proc/self/exe */
 	bool		  allow_weak_sandbox;

@@ -28,13 +28,15 @@ relay_lines(struct relay *r, int final)
 
 	while ((nl = memchr(r->buf, '\n', r->len)) != NULL) {
 		n = (size_t)(nl - r->buf) + 1;
-		log_line(r->buf, n);
+		if (!r->mute)
+			log_line(r->buf, n);
 		memmove(r->buf, r->buf + n, r->len - n);
 		r->len -= n;
 	}
 	if (r->len > 0 && (final || r->len == sizeof(r->buf) - 1)) {
 		r->buf[r->len++] = '\n';
-		log_line(r->buf, r->len);
+		if (!r->mute)
+			log_line(r->buf, r->len);
 		r->len = 0;
 	}
 }
@@ -43,6 +45,7 @@ void
 relay_init(struct relay *r, int fd)
 {
 	r->fd = fd;
+	r->mute = false;
 	r->len = 0;
 }
 

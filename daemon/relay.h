@@ -6,16 +6,19 @@
 #ifndef PRIVCONF_DAEMON_RELAY_H
 #define PRIVCONF_DAEMON_RELAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/limits.h"
 
 struct relay {
 	int	 fd;		/* read end, non-blocking; -1 after EOF */
+	bool	 mute;		/* read and drop (privconfd -n without -v) */
 	size_t	 len;
 	char	 buf[LOG_LINE_MAX];
 };
 
+/* Not muted. */
 void	relay_init(struct relay *r, int fd);
 /* Copy what can be read now.  0 while the pipe is open, -1 after EOF. */
 int	relay_read(struct relay *r);

@@ -133,7 +133,12 @@ runas_mkroot(struct runas *ra)
 		    "%ld.XXXXXX", runas_bases[i], (long)getpid());
 		if (mkdtemp(ra->root) != NULL)
 			break;
-		if (errno != ENOENT || i + 1 == RUNAS_NBASES) {
+		/*
+		 * No /run, or a read-only one (systemd's ProtectSystem=strict,
+		 * with a private /tmp beside it): the next base.
+		 */
+		if ((errno != ENOENT && errno != EROFS && errno != EACCES) ||
+		    i + 1 == RUNAS_NBASES) {
 			ra->root[0] = '\0';
 			fatal("op=runas dir=\"%s\" why=\"cannot create the "
 			    "children's empty root\"", runas_bases[i]);

@@ -87,6 +87,41 @@ setup_locked(const struct profile *p, const struct wire_msg *m)
 	    l->source, (unsigned long)l->lineno);
 }
 
+/* privconfd -n prints a refused line here instead of logging it. */
+static FILE	*setup_report;
+
+void
+setup_report_to(FILE *fp)
+{
+	setup_report = fp;
+}
+
+/*
+ * privconfd -n: "FILE:LINE: NAME: the line", the form compilers use, so
+ * that an editor jumps to the line; the line as the worker got it.
+ */
+static void
+setup_refused_check(const struct profile_line *l, const struct wire_msg *m)
+{
+	const char	*name = errtab_name((int)m->err);
+	char		 num[32], cmd[LOG_LINE_MAX], src[LOG_LINE_MAX];
+
+	if (name == NULL) {
+		snprintf(num, sizeof(num), "errno %lu", (unsigned long)m->err);
+		name = num;
+	}
+	if (l == NULL) {
+		log_escape(src, sizeof(src), (const char *)m->source,
+		    m->source_len, false);
+		fprintf(setup_report, "%s:%lu: %s\n", src,
+		    (unsigned long)m->lineno, name);
+		return;
+	}
+	log_escape(cmd, sizeof(cmd), l->text, l->len, false);
+	fprintf(setup_report, "%s:%lu: %s: %s\n", l->source,
+	    (unsigned long)l->lineno, name, cmd);
+}
+
 /* privconfd: FILE:LINE: COMMAND: ERRTEXT, the line the worker refused. */
 static void
 setup_refused(const struct profile *p, const struct wire_msg *m)
@@ -95,6 +130,11 @@ setup_refused(const struct profile *p, const struct wire_msg *m)
 	const char	*text = errtab_text((int)m->err);
 	char		 num[32], cmd[LOG_LINE_MAX], src[LOG_LINE_MAX];
 
+	if (setup_report != NULL) {
+		setup_refused_check(profile_find(p, m->source, m->source_len,
+		    m->lineno), m);
+		return;
+	}
 	if (text == NULL) {
 		snprintf(num, sizeof(num), "errno %lu", (unsigned long)m->err);
 		text = num;

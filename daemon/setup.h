@@ -6,6 +6,8 @@
 #ifndef PRIVCONF_DAEMON_SETUP_H
 #define PRIVCONF_DAEMON_SETUP_H
 
+#include <stdio.h>
+
 #include "daemon/profile.h"
 #include "daemon/spawn.h"
 #include "daemon/supervise.h"
@@ -37,6 +39,12 @@ struct setup_dump {
  * relayed meanwhile and sv's signals are watched.  dump is NULL but for
  * a worker started with --dump.
  */
+/*
+ * privconfd -n: print a refused line to fp as "FILE:LINE: NAME: the
+ * line" (EINVAL, not its text) instead of logging it.
+ */
+void		setup_report_to(FILE *fp);
+
 enum setup_result setup_run(int fd, const struct profile *p,
 		    struct supervisor *sv, struct child *worker,
 		    struct setup_dump *dump);

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,37 +50,58 @@ _Static_assert(CONTRACT_FD_LISTEN == CONTRACT_FD_JOURNAL,
 _Static_assert(SPAWN_FD_ERR > CONTRACT_FD_LISTEN &&
     SPAWN_FD_PARK > SPAWN_FD_ERR, "parked fds clash with the contract's");
 
+/* dir/prog into c->path: 0 when it can be executed, else -1 (errno). */
+static int
+spawn_try(struct child *c, const char *dir, const char *prog)
+{
+	int	 r;
+
+	r = snprintf(c->path, sizeof(c->path), "%s/%s", dir, prog);
+	if (r < 0 || (size_t)r >= sizeof(c->path))
+		fatalx("op=spawn dir=\"%s\" prog=%s why=\"path too long\"",
+		    dir, prog);
+	return access(c->path, X_OK);
+}
+
 void
 spawn_find(struct child *c, const char *name, const char *libexec,
     const char *prog)
 {
-	char		 self[PATH_MAX];
+	char		 self[PATH_MAX], installed[PATH_MAX + 32], real[PATH_MAX];
 	char		*slash;
 	ssize_t		 n;
-	int		 r;
 
 	c->name = name;
 	c->pid = 0;
 	c->status = 0;
 	relay_init(&c->log, -1);
-	if (libexec == NULL) {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n == -1)
-			fatal("op=spawn why=\"readlink /proc/self/exe\"");
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) == NULL)
-			fatalx("op=spawn exe=\"%s\" why=\"not an absolute "
-			    "path\"", self);
-		*slash = '\0';
-		libexec = self;
+	if (libexec != NULL) {
+		if (spawn_try(c, libexec, prog) == -1)
+			fatal("op=spawn path=\"%s\" why=\"cannot execute "
+			    "(--libexec-dir)\"", c->path);
+		return;
 	}
-	r = snprintf(c->path, sizeof(c->path), "%s/%s", libexec, prog);
-	if (r < 0 || (size_t)r >= sizeof(c->path))
-		fatalx("op=spawn dir=\"%s\" prog=%s why=\"path too long\"",
-		    libexec, prog);
-	if (access(c->path, X_OK) == -1)
-		fatal("op=spawn path=\"%s\" why=\"cannot execute%s\"",
-		    c->path, libexec == self ? "" : " (--libexec-dir)");
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n == -1)
+		fatal("op=spawn why=\"readlink /proc/self/exe\"");
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		fatalx("op=spawn exe=\"%s\" why=\"not an absolute path\"",
+		    self);
+	*slash = '\0';
+	/*
+	 * Next to privconfd (the build tree), else where make install puts
+	 * them: PREFIX/libexec/privconf beside PREFIX/sbin.  Relative to
+	 * the executable, so a tree installed under DESTDIR or moved whole
+	 * finds its own children and never those of another install.
+	 */
+	if (spawn_try(c, self, prog) == 0)
+		return;
+	snprintf(installed, sizeof(installed), "%s/../libexec/privconf", self);
+	if (realpath(installed, real) != NULL && spawn_try(c, real, prog) == 0)
+		return;
+	fatal("op=spawn prog=%s dirs=\"%s %s\" why=\"cannot execute\"",
+	    prog, self, installed);
 }
 
 /* In the child: report errno to privconfd and die. */

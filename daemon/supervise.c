@@ -19,6 +19,7 @@
 #include "common/contract.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "daemon/logdest.h"
 #include "daemon/supervise.h"
 
 enum sv_state {
@@ -68,6 +69,26 @@ supervise_add(struct supervisor *sv, struct child *c)
 		sv->kids[sv->nkids++] = c;
 }
 
+/* SIGHUP: reopen the log file, or say why nothing happens. */
+static void
+sv_hup(void)
+{
+	switch (logdest_reopen()) {
+	case 1:
+		log_info("op=log signal=SIGHUP path=\"%s\" why=\"reopened\"",
+		    logdest_path());
+		break;
+	case 0:
+		log_info("op=signal signal=SIGHUP why=\"ignored: no log "
+		    "file to reopen\"");
+		break;
+	default:
+		log_warn("op=log signal=SIGHUP path=\"%s\" why=\"cannot "
+		    "reopen, still writing to the old file\"", logdest_path());
+		break;
+	}
+}
+
 int
 supervise_signals(struct supervisor *sv)
 {
@@ -83,6 +104,14 @@ supervise_signals(struct supervisor *sv)
 			return stop;
 		if (si.ssi_signo == SIGCHLD)
 			continue;
+		/*
+		 * Operators send SIGHUP to reload or after a log rotation;
+		 * it must never take the service down.
+		 */
+		if (si.ssi_signo == SIGHUP) {
+			sv_hup();
+			continue;
+		}
 		/* timeout(1) and friends signal privconfd and its group. */
 		if (!sv->stopping)
 			log_info("op=stop signal=SIG%s",

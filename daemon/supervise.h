@@ -29,8 +29,8 @@ void	supervise_init(struct supervisor *sv);
 void	supervise_add(struct supervisor *sv, struct child *c);
 /*
  * Read the pending signals: 1 when one of them asks privconfd to stop
- * (SIGTERM, SIGINT, SIGHUP), else 0.  SIGCHLD is only noted here; the
- * caller reaps.
+ * (SIGTERM, SIGINT), else 0.  SIGHUP reopens the log file (-l) and is
+ * otherwise only logged; SIGCHLD is only noted here, the caller reaps.
  */
 int	supervise_signals(struct supervisor *sv);
 /*

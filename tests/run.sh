@@ -4,6 +4,9 @@
 # Exit status 1 when any test failed or crashed, or a binary failed.
 # Binaries after an argument "--" run with the variables of $INTEG_ENV
 # (VAR=VALUE words) added to their environment.
+# A binary whose tests all pass shows its Synthesis line only: the log
+# lines its tests expect (refusals, usage errors) are not results.  A
+# binary with a failure, a crash or a bad exit shows everything it wrote.
 set -u
 passed=0 failed=0 bad=0 extra=""
 log=$(mktemp)
@@ -13,13 +16,13 @@ for t in "$@"; do
 		extra="${INTEG_ENV:-}"
 		continue
 	fi
-	echo "== $t"
 	# shellcheck disable=SC2086
 	env $extra "$t" --jobs 2 >"$log" 2>&1
 	rc=$?
-	cat "$log"
 	line=$(grep 'Synthesis:' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
+		echo "== $t"
+		cat "$log"
 		echo "$t: no Synthesis line (exit $rc)"
 		bad=1
 		continue
@@ -29,7 +32,14 @@ for t in "$@"; do
 	c=$(echo "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
 	passed=$((passed + p))
 	failed=$((failed + f + c))
-	[ "$rc" -eq 0 ] || bad=1
+	if [ "$rc" -ne 0 ] || [ "$((f + c))" -ne 0 ]; then
+		echo "== $t"
+		cat "$log"
+		bad=1
+	else
+		printf '%s: %s\n' "${t##*/}" \
+		    "$(echo "$line" | sed 's/.*Synthesis: //')"
+	fi
 done
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$bad" -eq 0 ]

@@ -262,11 +262,13 @@ h_spawnv(struct h_daemon *d, const char *const *extra)
 	pid_t		 pid;
 
 	cr_assert(d->dir[0] != '\0', "h_spawn before h_init");
-	exe = h_printf("%s/privconfd", h_build_dir());
+	exe = d->exe != NULL ? h_printf("%s", d->exe) :
+	    h_printf("%s/privconfd", h_build_dir());
 	cr_assert(access(exe, X_OK) == 0, "%s: %s (run `make` first)", exe,
 	    strerror(errno));
 	argv[n++] = exe;
-	argv[n++] = "-f";
+	if (!d->detach)
+		argv[n++] = "-f";
 	argv[n++] = "-s";
 	argv[n++] = d->addr;
 	for (i = 0; extra != NULL && extra[i] != NULL; i++) {

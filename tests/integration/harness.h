@@ -66,6 +66,8 @@ struct h_daemon {
 	/* Set between h_init() and h_spawn(); h_init() clears them. */
 	int	 own_pgrp;	/* privconfd leads a process group */
 	int	 ignore_xfsz;	/* privconfd and its children ignore SIGXFSZ */
+	const char *exe;	/* privconfd to run; NULL: the build's */
+	int	 detach;	/* no -f: pid is the starter, which exits */
 	/*
 	 * Root only: privconfd sees this file as /etc/group (a mount
 	 * namespace of its own), so group membership can be tested.
@@ -145,6 +147,23 @@ int	 h_children(pid_t parent, pid_t *out, int max);
 pid_t	 h_child_named(pid_t parent, const char *name);
 int	 h_proc_running(pid_t);
 void	 h_assert_proc_gone(pid_t);
+
+/* Commands run to their end (harness_run.c). */
+struct h_run {
+	struct h_bytes	 out;
+	struct h_bytes	 err;
+	int		 status;	/* wait status */
+};
+/*
+ * Run argv[0] (a path) with stdin /dev/null; env holds "VAR=VALUE" to set
+ * and "VAR" to unset in the child (NULL: none).  Fails the test when it
+ * runs longer than ms.
+ */
+void	 h_run(struct h_run *, int ms, const char *const *argv,
+	    const char *const *env);
+void	 h_run_free(struct h_run *);
+/* The source tree: $PRIVCONF_SRC (make sets it), else ".". */
+const char	*h_src_dir(void);
 
 /* Small things. */
 void	*h_alloc(size_t);

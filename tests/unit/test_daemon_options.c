@@ -259,7 +259,7 @@ Test(daemon_options, version_text_names_daemon_and_ipc_version)
 
 Test(daemon_options, usage_names_every_option)
 {
-	static const char *const words[] = { "[-fhv]", "-P file",
+	static const char *const words[] = { "[-fhnv]", "-P file", "-l file",
 	    "-s address", "-u user", "--ipc-uid", "--ipc-gid", "--read-uid",
 	    "--read-gid", "--max-conn ",
 	    "--max-conn-per-uid", "--auth-timeout", "--idle-timeout",
@@ -386,4 +386,25 @@ Test(daemon_options, number_parser_is_strict_decimal)
 	cr_assert_eq(v, 7);
 	cr_assert_eq(options_number("11", 0, 10, &v), -1);
 	cr_assert_eq(v, 7, "a refused number leaves the output alone");
+}
+
+Test(daemon_options, check_and_log_file)
+{
+	cr_assert_eq(parse(NULL), OPTIONS_RUN);
+	cr_assert(!o.check);
+	cr_assert_null(o.log_file);
+	cr_assert_eq(parse("-n", "-l", "/var/log/privconf/log", NULL),
+	    OPTIONS_RUN);
+	cr_assert(o.check);
+	cr_assert_str_eq(o.log_file, "/var/log/privconf/log");
+	cr_assert_eq(parse("--check", "--log-file", "x", NULL), OPTIONS_RUN);
+	cr_assert(o.check);
+	cr_assert_str_eq(o.log_file, "x");
+	cr_assert_eq(parse("-l", NULL), OPTIONS_ERROR);
+	cr_assert_eq(parse("--log-file", "", NULL), OPTIONS_ERROR);
+	/* One reads, the other writes: never both. */
+	cr_assert_eq(parse("-n", "--compact-journal", "j", NULL),
+	    OPTIONS_ERROR);
+	cr_assert_str_eq(err, "-n checks, --compact-journal writes: one or "
+	    "the other");
 }

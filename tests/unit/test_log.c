@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdio.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -127,4 +129,47 @@ Test(log, dropped_lines_are_counted_and_reported)
 	buf[n] = '\0';
 	s = buf;
 	cr_assert_str_eq(s, "t: op=log dropped=3\nc: op=four\n");
+}
+
+/* privconfd's other destination: what log_route's hook is given. */
+static int	 hook_pri = -1;
+static size_t	 hook_skip;
+static char	 hook_line[256];
+
+static int
+hook(int pri, const char *line, size_t n, size_t skip)
+{
+	hook_pri = pri;
+	hook_skip = skip;
+	snprintf(hook_line, sizeof(hook_line), "%.*s", (int)n, line);
+	return 0;
+}
+
+Test(log, route_sends_level_line_and_prefix_length)
+{
+	int	 p[2], saved;
+	ssize_t	 n;
+	char	 buf[64];
+
+	/* Not to stderr: the hook only. */
+	cr_assert_eq(pipe2(p, O_NONBLOCK), 0);
+	saved = dup(2);
+	dup2(p[1], 2);
+	log_init("privconfd: ");
+	log_route(hook, false);
+	log_warnx("op=test n=%d", 2);
+	cr_assert_eq(hook_pri, LOG_WARNING);
+	cr_assert_eq(hook_skip, strlen("privconfd: "));
+	cr_assert_str_eq(hook_line, "privconfd: op=test n=2\n");
+	log_line("privconf[worker]: op=x\n", 23);
+	cr_assert_eq(hook_pri, LOG_INFO);
+	cr_assert_eq(hook_skip, 0);
+	cr_assert_str_eq(hook_line, "privconf[worker]: op=x\n");
+	log_route(NULL, true);
+	dup2(saved, 2);
+	close(saved);
+	n = read(p[0], buf, sizeof(buf));
+	cr_assert_eq(n, -1, "stderr got a line");
+	close(p[0]);
+	close(p[1]);
 }

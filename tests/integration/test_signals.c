@@ -1,0 +1,224 @@
+/*
+ * Signals and where the log goes (privconfd(8) SUPERVISION, LOGGING):
+ * SIGHUP never stops privconfd; with -l it reopens the log file (a
+ * rotation renamed it), otherwise it is logged and ignored; SIGTERM and
+ * SIGINT still stop it.  Detached without -l, privconfd logs to syslog:
+ * the test puts its own /dev/log in a private mount namespace and reads
+ * the datagrams.
+ */
+#define _GNU_SOURCE
+
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+static struct h_daemon	d;
+static pid_t		daemon_pid;	/* the detached one */
+
+static void
+setup(void)
+{
+	h_init(&d, H_PATH);
+}
+
+static void
+teardown(void)
+{
+	if (daemon_pid > 0)
+		kill(daemon_pid, SIGTERM);
+	h_done(&d);
+}
+
+TestSuite(signals, .init = setup, .fini = teardown, .timeout = 120);
+
+Test(signals, sighup_is_logged_and_ignored)
+{
+	int	 i;
+
+	h_spawn(&d, NULL);
+	h_ready(&d);
+	for (i = 0; i < 3; i++) {
+		cr_assert(kill(d.pid, SIGHUP) == 0);
+		h_sleep_ms(50);
+	}
+	h_wait_log_line(&d, "privconfd: op=signal signal=SIGHUP why=\"ignored: "
+	    "no log file to reopen\"");
+	cr_assert(h_try_wait_exit(&d, 200) == -1, "SIGHUP stopped privconfd");
+	h_expect(d.addr, "ping\n", H_PONG);
+	cr_assert_eq(h_stop(&d), 0, "SIGTERM: %s", h_status_text(d.status));
+	h_assert_log_line(&d, "privconfd: op=stop signal=SIGTERM");
+}
+
+/* The whole file at path, "" when it does not exist. */
+static char *
+slurp(const char *path)
+{
+	FILE	*fp;
+	char	*p = NULL;
+	size_t	 n = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return h_printf("%s", "");
+	cr_assert(getdelim(&p, &n, '\0', fp) != -1 || feof(fp));
+	fclose(fp);
+	return p != NULL ? p : h_printf("%s", "");
+}
+
+/* Wait until the file at path holds text. */
+static char *
+wait_in_file(const char *path, const char *text)
+{
+	long long	 end = h_now_ms() + H_IO_MS;
+	char		*s;
+
+	for (;;) {
+		s = slurp(path);
+		if (strstr(s, text) != NULL)
+			return s;
+		cr_assert(h_now_ms() < end, "%s lacks \"%s\"; it is:\n%s", path,
+		    text, s);
+		free(s);
+		h_sleep_ms(10);
+	}
+}
+
+Test(signals, sighup_reopens_the_log_file)
+{
+	char	*log = h_printf("%s/privconfd.log", d.dir);
+	char	*old = h_printf("%s.1", log), *s;
+
+	h_spawn(&d, "-l", log, NULL);
+	h_ready(&d);
+	wait_in_file(log, "privconfd: op=confine ");
+	/* Once it serves, only the file gets lines, not stderr. */
+	cr_assert(strstr(h_log(&d), "privconfd: op=confine") == NULL,
+	    "stderr after serving:\n%s", h_log(&d));
+	cr_assert(rename(log, old) == 0);
+	cr_assert(kill(d.pid, SIGHUP) == 0);
+	wait_in_file(log, h_printf("privconfd: op=log signal=SIGHUP "
+	    "path=\"%s\" why=\"reopened\"", log));
+	h_expect(d.addr, "allow/read+/after/***\n", H_ACK);
+	wait_in_file(log, "cmd=\"allow/read+/after/***\"");
+	s = slurp(old);
+	cr_assert(strstr(s, "op=serve") != NULL && strstr(s, "/after/") ==
+	    NULL, "the rotated file:\n%s", s);
+	cr_assert_eq(h_stop(&d), 0);
+	wait_in_file(log, "privconfd: op=stop why=\"stopped\"");
+}
+
+/*
+ * A private mount namespace whose /dev holds null and a datagram socket
+ * "log" bound here: what privconfd sees as /dev/log.  Root only.
+ */
+static int
+fake_dev_log(void)
+{
+	struct sockaddr_un sun;
+	char		*dev = h_printf("%s/dev", d.dir), *null;
+	int		 fd;
+
+	cr_assert(unshare(CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+	cr_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
+	    "mount private: %s", strerror(errno));
+	cr_assert(mkdir(dev, 0755) == 0);
+	null = h_printf("%s/null", dev);
+	close(open(null, O_WRONLY | O_CREAT, 0666));
+	cr_assert(mount("/dev/null", null, NULL, MS_BIND, NULL) == 0,
+	    "bind /dev/null: %s", strerror(errno));
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/log", dev);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert(fd != -1);
+	cr_assert(bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0,
+	    "bind %s: %s", sun.sun_path, strerror(errno));
+	cr_assert(mount(dev, "/dev", NULL, MS_BIND | MS_REC, NULL) == 0,
+	    "bind over /dev: %s", strerror(errno));
+	return fd;
+}
+
+/* Datagrams until one holds text; all of them, one a line. */
+static char *
+read_syslog(int fd, char **all, const char *text)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	long long	 end = h_now_ms() + H_IO_MS;
+	char		 buf[4096];
+	ssize_t		 n;
+
+	for (;;) {
+		cr_assert(h_now_ms() < end, "syslog lacks \"%s\"; it got:\n%s",
+		    text, *all);
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		cr_assert(n > 0);
+		buf[n] = '\0';
+		*all = h_printf("%s%s\n", *all, buf);
+		if (strstr(buf, text) != NULL)
+			return h_printf("%s", buf);
+	}
+}
+
+Test(signals, detached_logs_go_to_syslog)
+{
+	char	*all = "", *line, *prefix, *w1, *w2, *w3;
+	int	 fd, pid;
+
+	if (!h_is_root())
+		cr_skip_test("needs root for a mount namespace");
+	fd = fake_dev_log();
+	d.detach = 1;
+	h_spawn(&d, NULL);
+	/* The starter exits 0 once the daemon serves. */
+	h_assert_exit(&d, 0);
+	line = read_syslog(fd, &all, " op=serve addr=");
+	cr_assert(sscanf(line, "<30>%*s %*d %*d:%*d:%*d privconfd[%d]: ",
+	    &pid) == 1, "syslog line: %s", line);
+	daemon_pid = pid;
+	prefix = h_printf("privconfd[%d]: ", pid);
+	/* privconfd's lines lose their prefix; a child's keep theirs. */
+	cr_assert(strstr(line, h_printf("%sop=serve addr=\"%s\"", prefix,
+	    d.path)) != NULL, "%s", line);
+	read_syslog(fd, &all, h_printf("%sprivconf[listener]: op=confine ",
+	    prefix));
+	cr_assert(strstr(all, h_printf("%sprivconf[worker]: op=ready",
+	    prefix)) != NULL, "syslog:\n%s", all);
+	/* The starter's stderr saw the start, not what followed. */
+	cr_assert(strstr(h_log(&d), "privconfd: op=serve") != NULL,
+	    "stderr:\n%s", h_log(&d));
+	cr_assert(strstr(h_log(&d), "privconf[listener]: op=confine") == NULL,
+	    "stderr after serving:\n%s", h_log(&d));
+	/* One child's lines keep their order. */
+	h_expect(d.addr, "prompt i\nallow/read+/1\nallow/read+/2\n"
+	    "allow/read+/3\nquit\n", H_ACK H_ACK H_ACK);
+	read_syslog(fd, &all, "cmd=\"allow/read+/3\"");
+	w1 = strstr(all, "cmd=\"allow/read+/1\"");
+	w2 = strstr(all, "cmd=\"allow/read+/2\"");
+	w3 = strstr(all, "cmd=\"allow/read+/3\"");
+	cr_assert(w1 != NULL && w1 < w2 && w2 < w3, "syslog:\n%s", all);
+	/* SIGHUP: logged at LOG_INFO, and privconfd goes on. */
+	cr_assert(kill(pid, SIGHUP) == 0);
+	line = read_syslog(fd, &all, "op=signal signal=SIGHUP");
+	cr_assert(strncmp(line, "<30>", 4) == 0, "%s", line);
+	h_expect(d.addr, "ping\n", H_PONG);
+	cr_assert(kill(pid, SIGTERM) == 0);
+	read_syslog(fd, &all, h_printf("%sop=stop why=\"stopped\"", prefix));
+	daemon_pid = 0;
+	close(fd);
+}
