@@ -132,6 +132,9 @@ stop_all
 if part cg; then
 	say "callgrind: instructions per command (build/bench-nosandbox)"
 	cg_run "$CG_N"
+	# The raw outputs, for callgrind_annotate --auto=yes by line.
+	rm -rf "$RES/cgout"
+	cp -r "$T/cgout" "$RES/cgout"
 fi
 
 machine_load end >>"$R"

@@ -1,13 +1,33 @@
 /* Strict UTF-8 validation (RFC 3629), the check Rust's String::from_utf8 makes. */
+#include <string.h>
+
 #include "common/utf8.h"
+
+#define ASCII_HIGH_BITS	0x8080808080808080ull
+
+/* Command lines are mostly ASCII: skip it eight bytes per step. */
+static size_t
+utf8_ascii_run(const uint8_t *s, size_t i, size_t n)
+{
+	uint64_t w;
+
+	while (n - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if ((w & ASCII_HIGH_BITS) != 0)
+			break;
+		i += 8;
+	}
+	return i;
+}
 
 bool
 utf8_valid(const uint8_t *s, size_t n)
 {
-	size_t	 i = 0, k, len;
+	size_t	 i, k, len;
 	uint32_t cp, min;
 	uint8_t	 c;
 
+	i = utf8_ascii_run(s, 0, n);
 	while (i < n) {
 		c = s[i];
 		if (c < 0x80) {
@@ -31,7 +51,7 @@ utf8_valid(const uint8_t *s, size_t n)
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
-		i += len;
+		i = utf8_ascii_run(s, i + len, n);
 	}
 	return true;
 }

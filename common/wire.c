@@ -11,8 +11,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <msgpack.h>
-
 #include "common/limits.h"
 #include "common/wire.h"
 
@@ -59,22 +57,73 @@ wire_type_name(enum wire_type t)
 }
 
 /*
- * The frame's room is reserved once, before packing (wire_encode), so
- * each of msgpack-c's writes is a copy: the hot path of both children.
+ * The packer: msgpack's shortest form of each element, written straight
+ * into room reserved once per frame (wire_encode).  These are the bytes
+ * msgpack-c's packer makes (tests/unit/test_wire.c reads every frame
+ * type back with msgpack-c's unpacker), without a callback per element:
+ * the hot path of both children.
  */
-static int
-wire_write_cb(void *data, const char *p, size_t n)
+static uint8_t *
+put_be16(uint8_t *p, uint16_t v)
 {
-	struct buf	*b = data;
+	v = htobe16(v);
+	memcpy(p, &v, 2);
+	return p + 2;
+}
 
-	/* An empty bin may come with p NULL: memcpy(d, NULL, 0) is undefined. */
-	if (n == 0)
-		return 0;
-	if (b->cap - b->len < n)
-		return buf_append(b, p, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
+static uint8_t *
+put_be32(uint8_t *p, uint32_t v)
+{
+	v = htobe32(v);
+	memcpy(p, &v, 4);
+	return p + 4;
+}
+
+/* A non-negative integer: fixint, else uint 8, 16, 32 or 64. */
+static uint8_t *
+put_uint(uint8_t *p, uint64_t v)
+{
+	if (v <= 0x7f) {
+		*p = (uint8_t)v;
+		return p + 1;
+	}
+	if (v <= UINT8_MAX) {
+		p[0] = 0xcc;
+		p[1] = (uint8_t)v;
+		return p + 2;
+	}
+	if (v <= UINT16_MAX) {
+		*p = 0xcd;
+		return put_be16(p + 1, (uint16_t)v);
+	}
+	if (v <= UINT32_MAX) {
+		*p = 0xce;
+		return put_be32(p + 1, (uint32_t)v);
+	}
+	*p = 0xcf;
+	v = htobe64(v);
+	memcpy(p + 1, &v, 8);
+	return p + 9;
+}
+
+/* A bin: bin 8, 16 or 32 and the bytes (none: d may be NULL). */
+static uint8_t *
+put_bin(uint8_t *p, const uint8_t *d, size_t n)
+{
+	if (n <= UINT8_MAX) {
+		p[0] = 0xc4;
+		p[1] = (uint8_t)n;
+		p += 2;
+	} else if (n <= UINT16_MAX) {
+		*p = 0xc5;
+		p = put_be16(p + 1, (uint16_t)n);
+	} else {
+		*p = 0xc6;
+		p = put_be32(p + 1, (uint32_t)n);
+	}
+	if (n > 0)
+		memcpy(p, d, n);
+	return p + n;
 }
 
 /* Bytes a frame's body takes at most: nine per number, five per bin. */
@@ -123,88 +172,89 @@ wire_valid(const struct wire_msg *m)
 int
 wire_encode(struct buf *out, const struct wire_msg *m)
 {
-	msgpack_packer	 pk;
-	size_t		 start, body;
-	uint8_t		*h;
-	int		 r = 0;
+	uint8_t		*h, *p;
+	size_t		 body;
 
 	if (!wire_valid(m)) {
 		errno = EINVAL;
 		return -1;
 	}
-	start = out->len;
 	if (buf_reserve(out, WIRE_HDR_LEN + WIRE_PACK_SLACK + m->data_len +
 	    m->source_len) == -1)
 		return -1;
-	out->len += WIRE_HDR_LEN;
-	msgpack_packer_init(&pk, out, wire_write_cb);
-	r |= msgpack_pack_array(&pk, wire_arity[m->type]);
-	r |= msgpack_pack_uint8(&pk, (uint8_t)m->type);
+	h = out->data + out->len;
+	p = h + WIRE_HDR_LEN;
+	/* Every arity is below 16: a fixarray. */
+	*p++ = (uint8_t)(0x90 | wire_arity[m->type]);
+	*p++ = (uint8_t)m->type;
 	switch (m->type) {
 	case WIRE_REQUEST:
-		r |= msgpack_pack_uint64(&pk, m->conn);
-		r |= msgpack_pack_uint64(&pk, m->id);
-		r |= msgpack_pack_uint32(&pk, m->uid);
-		r |= msgpack_pack_uint32(&pk, m->gid);
-		r |= msgpack_pack_uint32(&pk, m->pid);
-		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		p = put_uint(p, m->conn);
+		p = put_uint(p, m->id);
+		p = put_uint(p, m->uid);
+		p = put_uint(p, m->gid);
+		p = put_uint(p, m->pid);
+		p = put_bin(p, m->data, m->data_len);
 		break;
 	case WIRE_REPLY:
-		r |= msgpack_pack_uint64(&pk, m->conn);
-		r |= msgpack_pack_uint64(&pk, m->id);
-		r |= msgpack_pack_uint32(&pk, m->flags);
-		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		p = put_uint(p, m->conn);
+		p = put_uint(p, m->id);
+		p = put_uint(p, m->flags);
+		p = put_bin(p, m->data, m->data_len);
 		break;
 	case WIRE_DUMP:
-		r |= msgpack_pack_uint32(&pk, m->flags);
-		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		p = put_uint(p, m->flags);
+		p = put_bin(p, m->data, m->data_len);
 		break;
 	case WIRE_CONN_OPEN:
 	case WIRE_CREDIT:
-		r |= msgpack_pack_uint64(&pk, m->conn);
-		r |= msgpack_pack_uint32(&pk, m->credit);
+		p = put_uint(p, m->conn);
+		p = put_uint(p, m->credit);
 		break;
 	case WIRE_CONN_CLOSE:
-		r |= msgpack_pack_uint64(&pk, m->conn);
+		p = put_uint(p, m->conn);
 		break;
 	case WIRE_LOCKED:
-		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
-		r |= msgpack_pack_uint32(&pk, m->lineno);
+		p = put_bin(p, m->source, m->source_len);
+		p = put_uint(p, m->lineno);
 		break;
 	case WIRE_SETUP:
-		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
-		r |= msgpack_pack_uint32(&pk, m->lineno);
-		r |= msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+		p = put_bin(p, m->source, m->source_len);
+		p = put_uint(p, m->lineno);
+		p = put_bin(p, m->data, m->data_len);
 		break;
 	case WIRE_SETUP_ERROR:
-		r |= msgpack_pack_bin_with_body(&pk, m->source, m->source_len);
-		r |= msgpack_pack_uint32(&pk, m->lineno);
-		r |= msgpack_pack_uint32(&pk, m->err);
+		p = put_bin(p, m->source, m->source_len);
+		p = put_uint(p, m->lineno);
+		p = put_uint(p, m->err);
 		break;
 	case WIRE_HELLO:
-		r |= msgpack_pack_uint32(&pk, m->uid);
-		r |= msgpack_pack_uint32(&pk, m->gid);
-		r |= msgpack_pack_uint32(&pk, m->landlock);
-		r |= msgpack_pack_uint32(&pk, m->seccomp);
+		p = put_uint(p, m->uid);
+		p = put_uint(p, m->gid);
+		p = put_uint(p, m->landlock);
+		p = put_uint(p, m->seccomp);
 		break;
 	case WIRE_SETUP_DONE:
 	case WIRE_READY:
 	case WIRE_MARK:
 		break;
 	}
-	body = out->len - start - WIRE_HDR_LEN;
-	if (r != 0 || body > WIRE_BODY_MAX) {
-		out->len = start;
-		errno = r != 0 ? ENOMEM : EINVAL;
+	body = (size_t)(p - h) - WIRE_HDR_LEN;
+	if (body > WIRE_BODY_MAX) {
+		errno = EINVAL;
 		return -1;
 	}
-	h = out->data + start;
-	h[0] = (uint8_t)(body >> 24);
-	h[1] = (uint8_t)(body >> 16);
-	h[2] = (uint8_t)(body >> 8);
-	h[3] = (uint8_t)body;
+	_Static_assert(WIRE_HDR_LEN == 4, "a 32-bit length");
+	put_be32(h, (uint32_t)body);
+	out->len += WIRE_HDR_LEN + body;
 	return 0;
 }
+
+/*
+ * The reader's steps are inlined into wire_body: each is a few compares,
+ * and a call per field was most of the cost of a frame.
+ */
+#define RD_INLINE	inline __attribute__((always_inline))
 
 /* A bounded cursor over one frame body. */
 struct rd {
@@ -221,68 +271,57 @@ rd_fail(struct rd *r, const char *why)
 	return -1;
 }
 
-/* A big-endian number of n (1, 2, 4 or 8) bytes. */
-static int
-rd_be(struct rd *r, size_t n, uint64_t *v)
+/* A big-endian number of n (1, 2, 4 or 8) bytes, all there. */
+static RD_INLINE uint64_t
+be_load(const uint8_t *p, size_t n)
 {
+	uint64_t q;
 	uint32_t w;
 	uint16_t h;
 
-	if (r->left < n)
-		return rd_fail(r, "truncated");
 	switch (n) {
 	case 1:
-		*v = r->p[0];
-		break;
+		return p[0];
 	case 2:
-		memcpy(&h, r->p, 2);
-		*v = be16toh(h);
-		break;
+		memcpy(&h, p, 2);
+		return be16toh(h);
 	case 4:
-		memcpy(&w, r->p, 4);
-		*v = be32toh(w);
-		break;
+		memcpy(&w, p, 4);
+		return be32toh(w);
 	default:
-		memcpy(v, r->p, 8);
-		*v = be64toh(*v);
-		break;
+		memcpy(&q, p, 8);
+		return be64toh(q);
 	}
+}
+
+/* A msgpack non-negative integer, at most max. */
+static RD_INLINE int
+rd_uint(struct rd *r, uint64_t max, uint64_t *v)
+{
+	size_t	 n;
+	uint8_t	 c;
+
+	if (r->left == 0)
+		return rd_fail(r, "truncated");
+	c = r->p[0];
+	if (c <= 0x7f) {
+		*v = c;
+		n = 1;
+	} else if (c >= 0xcc && c <= 0xcf) {
+		n = 1 + ((size_t)1 << (c - 0xcc));
+		if (r->left < n)
+			return rd_fail(r, "truncated");
+		*v = be_load(r->p + 1, n - 1);
+	} else
+		return rd_fail(r, "wrong type: integer expected");
+	if (*v > max)
+		return rd_fail(r, "integer out of range");
 	r->p += n;
 	r->left -= n;
 	return 0;
 }
 
-static int
-rd_byte(struct rd *r, uint8_t *c)
-{
-	if (r->left < 1)
-		return rd_fail(r, "truncated");
-	*c = *r->p++;
-	r->left--;
-	return 0;
-}
-
-/* A msgpack non-negative integer, at most max. */
-static int
-rd_uint(struct rd *r, uint64_t max, uint64_t *v)
-{
-	uint8_t	 c;
-
-	if (rd_byte(r, &c) == -1)
-		return -1;
-	if (c <= 0x7f)
-		*v = c;
-	else if (c >= 0xcc && c <= 0xcf) {
-		if (rd_be(r, (size_t)1 << (c - 0xcc), v) == -1)
-			return -1;
-	} else
-		return rd_fail(r, "wrong type: integer expected");
-	if (*v > max)
-		return rd_fail(r, "integer out of range");
-	return 0;
-}
-
-static int
+static RD_INLINE int
 rd_u32(struct rd *r, uint32_t max, uint32_t *v)
 {
 	uint64_t x;
@@ -293,18 +332,31 @@ rd_u32(struct rd *r, uint32_t max, uint32_t *v)
 	return 0;
 }
 
+/* A type byte c, then an n-byte big-endian length: both there. */
+static RD_INLINE int
+rd_len(struct rd *r, size_t n, uint64_t *v)
+{
+	if (r->left < 1 + n)
+		return rd_fail(r, "truncated");
+	*v = be_load(r->p + 1, n);
+	r->p += 1 + n;
+	r->left -= 1 + n;
+	return 0;
+}
+
 /* A msgpack bin of at most max bytes; its declared length is checked first. */
-static int
+static RD_INLINE int
 rd_bin(struct rd *r, size_t max, const uint8_t **p, size_t *n)
 {
-	uint8_t	 c;
 	uint64_t len;
+	uint8_t	 c;
 
-	if (rd_byte(r, &c) == -1)
-		return -1;
+	if (r->left == 0)
+		return rd_fail(r, "truncated");
+	c = r->p[0];
 	if (c < 0xc4 || c > 0xc6)
 		return rd_fail(r, "wrong type: bin expected");
-	if (rd_be(r, (size_t)1 << (c - 0xc4), &len) == -1)
+	if (rd_len(r, (size_t)1 << (c - 0xc4), &len) == -1)
 		return -1;
 	if (len > r->left)
 		return rd_fail(r, "bin length past the end of the frame");
@@ -318,7 +370,7 @@ rd_bin(struct rd *r, size_t max, const uint8_t **p, size_t *n)
 }
 
 /* A connection id: a non-zero 64-bit number. */
-static int
+static RD_INLINE int
 rd_conn(struct rd *r, uint64_t *conn)
 {
 	if (rd_uint(r, UINT64_MAX, conn) == -1)
@@ -328,17 +380,20 @@ rd_conn(struct rd *r, uint64_t *conn)
 	return 0;
 }
 
-static int
+static RD_INLINE int
 rd_array(struct rd *r, uint64_t *n)
 {
 	uint8_t	 c;
 
-	if (rd_byte(r, &c) == -1)
-		return -1;
-	if (c >= 0x90 && c <= 0x9f)
+	if (r->left == 0)
+		return rd_fail(r, "truncated");
+	c = r->p[0];
+	if (c >= 0x90 && c <= 0x9f) {
 		*n = c & 0x0f;
-	else if (c == 0xdc || c == 0xdd) {
-		if (rd_be(r, c == 0xdc ? 2 : 4, n) == -1)
+		r->p++;
+		r->left--;
+	} else if (c == 0xdc || c == 0xdd) {
+		if (rd_len(r, c == 0xdc ? 2 : 4, n) == -1)
 			return -1;
 	} else
 		return rd_fail(r, "wrong type: array expected");

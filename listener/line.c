@@ -8,10 +8,17 @@
 #include "common/utf8.h"
 #include "listener/line.h"
 
+/* Bit c is set for each byte c that line_isspace takes. */
+#define LINE_SPACES	(1ull << ' ' | 1ull << '\t' | 1ull << '\n' | \
+	1ull << '\f' | 1ull << '\r')
+
+/* The longest built-in word, "version": a longer first token is forwarded. */
+#define LINE_WORD_MAX	7
+
 bool
 line_isspace(uint8_t c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+	return c <= ' ' && (LINE_SPACES >> c & 1) != 0;
 }
 
 size_t
@@ -35,35 +42,57 @@ line_is(const uint8_t *tok, size_t len, const char *word)
 	return len == strlen(word) && memcmp(tok, word, len) == 0;
 }
 
+/* The built-in a first token of len (1..LINE_WORD_MAX) bytes names. */
+static enum line_kind
+line_builtin(const uint8_t *tok, size_t len)
+{
+	if (line_is(tok, len, "ping"))
+		return LINE_PING;
+	if (line_is(tok, len, "prompt"))
+		return LINE_PROMPT;
+	if (line_is(tok, len, "quit") || line_is(tok, len, "exit"))
+		return LINE_QUIT;
+	if (line_is(tok, len, "pink"))
+		return LINE_PINK;
+	if (line_is(tok, len, "version"))
+		return LINE_VERSION;
+	return LINE_FORWARD;
+}
+
 void
 line_parse(const uint8_t *p, size_t n, struct line_cmd *cmd)
 {
 	const uint8_t	*tok;
 	size_t		 pos = 0, len;
 
-	memset(cmd, 0, sizeof(*cmd));
+	cmd->arg = NULL;
+	cmd->arglen = 0;
 	if (!utf8_valid(p, n)) {
 		cmd->kind = LINE_BADUTF8;
 		return;
 	}
-	if ((len = line_token(p, n, &pos, &tok)) == 0)
+	while (pos < n && line_isspace(p[pos]))
+		pos++;
+	if (pos == n) {
 		cmd->kind = LINE_BLANK;
-	else if (line_is(tok, len, "prompt")) {
-		cmd->kind = LINE_PROMPT;
+		return;
+	}
+	/*
+	 * Only as far as a built-in word could reach: a command line such
+	 * as "sandbox/read?" is known to go to the worker after 8 bytes.
+	 */
+	tok = p + pos;
+	for (len = 0; len <= LINE_WORD_MAX && pos + len < n &&
+	    !line_isspace(tok[len]); len++)
+		;
+	cmd->kind = len > LINE_WORD_MAX ? LINE_FORWARD : line_builtin(tok, len);
+	if (cmd->kind == LINE_PROMPT) {
+		pos += len;
 		if ((len = line_token(p, n, &pos, &tok)) > 0) {
 			cmd->arg = tok;
 			cmd->arglen = len;
 		}
-	} else if (line_is(tok, len, "quit") || line_is(tok, len, "exit"))
-		cmd->kind = LINE_QUIT;
-	else if (line_is(tok, len, "ping"))
-		cmd->kind = LINE_PING;
-	else if (line_is(tok, len, "pink"))
-		cmd->kind = LINE_PINK;
-	else if (line_is(tok, len, "version"))
-		cmd->kind = LINE_VERSION;
-	else
-		cmd->kind = LINE_FORWARD;
+	}
 }
 
 const char *

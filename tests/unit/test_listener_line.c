@@ -237,3 +237,36 @@ Test(listener_line, conn_noninteractive_closes_after_worker_reply)
 	fx_expect_out(&f, "{\"err\":0,\"msg\":\"ACK\"}\n");
 	cr_assert(conn_finished(&f.c));
 }
+
+/*
+ * The first token is read only as far as the longest built-in (7
+ * bytes): a word of 7 bytes is still dispatched, 8 are forwarded, and
+ * a long first token is forwarded whatever follows it.
+ */
+Test(listener_line, first_token_read_to_the_longest_builtin)
+{
+	cr_assert_eq(KIND("version"), LINE_VERSION);
+	cr_assert_eq(KIND("version\t"), LINE_VERSION);
+	cr_assert_eq(KIND("  version x"), LINE_VERSION);
+	cr_assert_eq(KIND("versions"), LINE_FORWARD);
+	cr_assert_eq(KIND("versionx ping"), LINE_FORWARD);
+	cr_assert_eq(KIND("sandbox/read?"), LINE_FORWARD);
+	cr_assert_eq(KIND("promptly p"), LINE_FORWARD);
+	cr_assert_eq(KIND("pin"), LINE_FORWARD);
+	cr_assert_eq(KIND("p"), LINE_FORWARD);
+	/* The prompt argument is the token after "prompt". */
+	{
+		struct line_cmd	 cmd;
+
+		line_parse((const uint8_t *)"prompt \t i  x", 13, &cmd);
+		cr_assert_eq(cmd.kind, LINE_PROMPT);
+		cr_assert_eq(cmd.arglen, 1);
+		cr_assert_eq(cmd.arg[0], 'i');
+		line_parse((const uint8_t *)"prompt  ", 8, &cmd);
+		cr_assert_eq(cmd.kind, LINE_PROMPT);
+		cr_assert_null(cmd.arg);
+		/* A long forwarded line still has its UTF-8 checked first. */
+		line_parse((const uint8_t *)"sandbox/read? \xff", 15, &cmd);
+		cr_assert_eq(cmd.kind, LINE_BADUTF8);
+	}
+}

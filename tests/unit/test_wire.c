@@ -6,6 +6,8 @@
 #include "common/limits.h"
 #include "common/wire.h"
 
+#include <msgpack.h>
+
 static struct wire_msg
 roundtrip(const struct wire_msg *in, struct buf *b)
 {
@@ -397,4 +399,86 @@ Test(wire, empty_bin_without_a_pointer)
 	cr_assert_eq(d.flags, WIRE_F_FATAL);
 	cr_assert_eq(d.data_len, 0);
 	buf_free(&b);
+}
+
+/*
+ * Our packer against msgpack-c's: every number at each width boundary
+ * and bins at each length boundary pack to the bytes msgpack-c packs
+ * (its shortest forms), and msgpack-c's unpacker reads our frames back.
+ */
+static void
+msgpack_reference(struct buf *ref, const struct wire_msg *m)
+{
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+	uint8_t		 h[4];
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, m->type == WIRE_REQUEST ? 7 : 5);
+	msgpack_pack_uint8(&pk, (uint8_t)m->type);
+	msgpack_pack_uint64(&pk, m->conn);
+	msgpack_pack_uint64(&pk, m->id);
+	if (m->type == WIRE_REQUEST) {
+		msgpack_pack_uint32(&pk, m->uid);
+		msgpack_pack_uint32(&pk, m->gid);
+		msgpack_pack_uint32(&pk, m->pid);
+	} else
+		msgpack_pack_uint32(&pk, m->flags);
+	msgpack_pack_bin_with_body(&pk, m->data, m->data_len);
+	h[0] = (uint8_t)(sb.size >> 24);
+	h[1] = (uint8_t)(sb.size >> 16);
+	h[2] = (uint8_t)(sb.size >> 8);
+	h[3] = (uint8_t)sb.size;
+	buf_reset(ref);
+	cr_assert_eq(buf_append(ref, h, 4), 0);
+	cr_assert_eq(buf_append(ref, sb.data, sb.size), 0);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+Test(wire, packs_as_msgpack_c_does)
+{
+	static const uint64_t nums[] = { 1, 0x7f, 0x80, 0xff, 0x100, 0xffff,
+	    0x10000, 0x7fffffff, 0xffffffff, 0x100000000, UINT64_MAX };
+	static const size_t lens[] = { 0, 1, 0xff, 0x100, 0xffff, 0x10000 };
+	static uint8_t	 body[0x10000];
+	struct buf	 ours = BUF_INIT, ref = BUF_INIT;
+	struct wire_msg	 m;
+	msgpack_unpacked u;
+	size_t		 i, j, off;
+
+	memset(body, 'b', sizeof(body));
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		for (j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+			uint64_t v = nums[i];
+			uint32_t v32 = v > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)v;
+
+			m = (struct wire_msg){ .type = WIRE_REQUEST,
+			    .conn = v, .id = v, .uid = v32, .gid = v32,
+			    .pid = v32 > INT32_MAX ? INT32_MAX : v32,
+			    .data = body, .data_len = lens[j] };
+			if (lens[j] >= IPC_LINE_MAX) {
+				m.type = WIRE_REPLY;
+				m.flags = WIRE_F_MORE;
+				m.data_len = WIRE_REPLY_CHUNK;
+			}
+			buf_reset(&ours);
+			cr_assert_eq(wire_encode(&ours, &m), 0);
+			msgpack_reference(&ref, &m);
+			cr_assert_eq(ours.len, ref.len, "num %#llx len %zu",
+			    (unsigned long long)v, m.data_len);
+			cr_assert_arr_eq(ours.data, ref.data, ref.len);
+			msgpack_unpacked_init(&u);
+			off = 0;
+			cr_assert_eq(msgpack_unpack_next(&u,
+			    (const char *)ours.data + 4, ours.len - 4, &off),
+			    MSGPACK_UNPACK_SUCCESS);
+			cr_assert_eq(off, ours.len - 4);
+			cr_assert_eq(u.data.type, MSGPACK_OBJECT_ARRAY);
+			cr_assert_eq(u.data.via.array.ptr[1].via.u64, v);
+			msgpack_unpacked_destroy(&u);
+		}
+	buf_free(&ours);
+	buf_free(&ref);
 }
