@@ -12,7 +12,7 @@
 
 CC	?= cc
 B	:= build
-PKGS	:= libseccomp libbsd-overlay msgpack
+PKGS	:= libseccomp libbsd-overlay
 # The last three only for the examples of README.md and docs/, which must
 # work as written on a fresh machine: nc -N, socat, jq.
 DEB_PKGS := libseccomp-dev libbsd-dev libmsgpack-dev libcriterion-dev pkg-config clang \
@@ -67,7 +67,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
 LIBS	:= $(PKG_LIBS)
-TEST_LIBS := $(LIBS) $(shell pkg-config --libs criterion 2>/dev/null)
+# msgpack-c: the reference our frame codec is tested against (test_wire).
+TEST_LIBS := $(LIBS) $(shell pkg-config --libs msgpack criterion 2>/dev/null)
 # libedit: line editing and history for privconfctl -i, client/ only.
 EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
 EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)

@@ -17,6 +17,15 @@ utf8_ascii_run(const uint8_t *s, size_t i, size_t n)
 			break;
 		i += 8;
 	}
+	/*
+	 * Fewer than eight left: the last eight bytes in one load (the
+	 * first of them seen already, and ASCII).
+	 */
+	if (i < n && n - i < 8 && n >= 8) {
+		memcpy(&w, s + n - 8, 8);
+		if ((w & ASCII_HIGH_BITS) == 0)
+			return n;
+	}
 	return i;
 }
 
@@ -27,7 +36,15 @@ utf8_valid(const uint8_t *s, size_t n)
 	uint32_t cp, min;
 	uint8_t	 c;
 
-	i = utf8_ascii_run(s, 0, n);
+	if (n < 8) {
+		/* Shorter than a word: ASCII if no byte has its high bit. */
+		for (c = 0, i = 0; i < n; i++)
+			c |= s[i];
+		if (c < 0x80)
+			return true;
+		i = 0;
+	} else
+		i = utf8_ascii_run(s, 0, n);
 	while (i < n) {
 		c = s[i];
 		if (c < 0x80) {

@@ -1,9 +1,10 @@
 /*
  * The frame codec between privconfd, the listener and the worker.  The
- * format is documented in wire.h, above the declarations.  msgpack-c packs;
- * our own bounded reader unpacks, because msgpack-c's unpacker allocates
- * from a container's declared length before reading it (msgpack-c issue
- * 1013): five hostile bytes could ask for gigabytes.  Here a declared
+ * format is documented in wire.h, above the declarations.  Both ways are
+ * ours: a packer of msgpack's shortest forms, and a bounded reader,
+ * because msgpack-c's unpacker allocates from a container's declared
+ * length before reading it (msgpack-c issue 1013): five hostile bytes
+ * could ask for gigabytes.  Here a declared
  * length is compared with the bytes left in the frame before anything
  * else is done with it, and nothing is allocated at all.
  */

@@ -45,7 +45,8 @@
  * compacted journal, WIRE_REPLY_CHUNK bytes at most per frame, all but
  * the last with WIRE_F_MORE.
  *
- * Packing uses msgpack-c.  Unpacking does NOT: msgpack-c allocates from
+ * Packing and unpacking are ours (msgpack-c only checks them in
+ * test_wire).  msgpack-c's unpacker would not do: it allocates from
  * declared lengths before it reads them, so wire_decode() walks the body
  * with its own bounded reader and checks every length against the bytes
  * left in the frame.  Pointers in a decoded message point into the frame.

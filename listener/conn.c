@@ -18,6 +18,8 @@
 /* An output buffer that grew past this is freed once it has drained. */
 #define CONN_KEEP_BUF	(64 * 1024)
 
+static void	conn_grant(struct conn *);
+
 void
 conn_ctx_init(struct conn_ctx *ctx, const struct conn_cfg *cfg,
     struct link *link)
@@ -113,10 +115,15 @@ conn_owed(struct conn *c, bool progress)
 
 	if (!owed)
 		c->t_owed = 0;
-	else if (c->t_owed == 0 || progress) {
+	else if (c->t_owed == 0) {
 		c->t_owed = c->ctx->now;
 		conn_deadline_changed(c);
-	}
+	} else if (progress)
+		/*
+		 * A later deadline: ctx->next_deadline stays a lower bound,
+		 * and loop_timers recomputes it when it comes.
+		 */
+		c->t_owed = c->ctx->now;
 }
 
 int
@@ -204,8 +211,15 @@ conn_slot_done(struct conn *c, struct conn_slot *s)
 	}
 	conn_owed(c, true);
 	conn_flush_slots(c);
-	/* One fewer in flight: a line waiting for that may run now. */
-	conn_run(c);
+	/*
+	 * One fewer in flight: a line held back for that may run now.  With
+	 * no complete line left, what ended the input was dealt with when
+	 * the last line ran; only the credit may have to move.
+	 */
+	if (c->lines)
+		conn_run(c);
+	else
+		conn_grant(c);
 }
 
 /*

@@ -270,3 +270,61 @@ Test(listener_line, first_token_read_to_the_longest_builtin)
 		cr_assert_eq(cmd.kind, LINE_BADUTF8);
 	}
 }
+
+/* The first token's kind the slow way: line_token, then the words. */
+static enum line_kind
+kind_by_tokens(const uint8_t *p, size_t n)
+{
+	static const struct {
+		const char	*w;
+		enum line_kind	 k;
+	} words[] = { { "ping", LINE_PING }, { "pink", LINE_PINK },
+	    { "quit", LINE_QUIT }, { "exit", LINE_QUIT },
+	    { "prompt", LINE_PROMPT }, { "version", LINE_VERSION } };
+	const uint8_t	*tok;
+	size_t		 pos = 0, len, i;
+
+	if ((len = line_token(p, n, &pos, &tok)) == 0)
+		return LINE_BLANK;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (len == strlen(words[i].w) && memcmp(tok, words[i].w,
+		    len) == 0)
+			return words[i].k;
+	return LINE_FORWARD;
+}
+
+/*
+ * The 8-byte step against the slow way: every byte up to 0x21 at every
+ * place of lines made of the built-in words, with leading blanks.
+ */
+Test(listener_line, word_step_agrees_with_the_tokens)
+{
+	static const char *const base[] = { "pingpong", "version", "ping",
+	    "prompt i", "exit", "quit now", " versions", "\tpink", "xxxxxxxxxxxx" };
+	uint8_t		 line[32];
+	struct line_cmd	 cmd;
+	size_t		 b, n, at;
+	unsigned	 c;
+
+	for (b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		n = strlen(base[b]);
+		for (c = 0; c <= 0x21; c++)
+			for (at = 0; at < n + 4 && at < sizeof(line); at++) {
+				memset(line, 'z', sizeof(line));
+				memcpy(line, base[b], n);
+				line[at] = (uint8_t)c;
+				for (size_t len = at + 1; len <= at + 9 &&
+				    len <= sizeof(line); len++) {
+					line_parse(line, len, &cmd);
+					cr_assert_eq(cmd.kind,
+					    kind_by_tokens(line, len),
+					    "base %zu c %u at %zu len %zu", b,
+					    c, at, len);
+				}
+			}
+	}
+	/* Non-ASCII in the first word: one step, forwarded. */
+	line_parse((const uint8_t *)"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 ping", 13,
+	    &cmd);
+	cr_assert_eq(cmd.kind, LINE_FORWARD);
+}
