@@ -9,7 +9,7 @@
 #include "common/buf.h"
 
 int
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra)
 {
 	size_t	 need, ncap;
 	uint8_t	*p;
@@ -81,25 +81,6 @@ buf_printf(struct buf *b, const char *fmt, ...)
 		return -1;
 	b->len += (size_t)n;
 	return 0;
-}
-
-/*
- * Once the consumed front is at least as large as what is left, slide
- * the rest down: the memmove costs no more than the bytes consumed, and
- * a buffer that is never quite empty (a pending partial line, a client
- * that never reads its last byte) stays bounded by what it holds, not by
- * all it ever held.
- */
-void
-buf_consume(struct buf *b, size_t n)
-{
-	if (n >= b->len - b->off) {
-		b->off = b->len = 0;
-		return;
-	}
-	b->off += n;
-	if (b->off >= b->len - b->off)
-		buf_compact(b);
 }
 
 void

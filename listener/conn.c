@@ -161,9 +161,11 @@ conn_slot_new(struct conn *c, bool waiting, bool prompt)
 	if (slot_nspare > 0) {
 		s = slot_spare[--slot_nspare];
 		body = s->body;
-		memset(s, 0, sizeof(*s));
-	} else if ((s = calloc(1, sizeof(*s))) == NULL)
+	} else if ((s = malloc(sizeof(*s))) == NULL)
 		fatal("op=conn why=\"reply slot\"");
+	/* Every field but the queue entries, which the inserts set. */
+	s->id = 0;
+	s->joined = 0;
 	s->waiting = waiting;
 	s->prompt = prompt;
 	s->body = body;
