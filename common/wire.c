@@ -60,9 +60,9 @@ wire_type_name(enum wire_type t)
 /*
  * The packer: msgpack's shortest form of each element, written straight
  * into room reserved once per frame (wire_encode).  These are the bytes
- * msgpack-c's packer makes (tests/unit/test_wire.c reads every frame
- * type back with msgpack-c's unpacker), without a callback per element:
- * the hot path of both children.
+ * msgpack-c's packer makes (tests/unit/test_wire.c compares them, and
+ * reads every frame type back with msgpack-c's unpacker), without a
+ * callback per element: the hot path of both children.
  */
 static uint8_t *
 put_be16(uint8_t *p, uint16_t v)

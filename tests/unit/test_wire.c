@@ -482,3 +482,53 @@ Test(wire, packs_as_msgpack_c_does)
 	buf_free(&ours);
 	buf_free(&ref);
 }
+
+/* Every frame type we pack is one msgpack array msgpack-c reads whole. */
+Test(wire, every_type_reads_back_with_msgpack_c)
+{
+	static const uint8_t src[] = "profile.syd-3";
+	const struct wire_msg msgs[] = {
+		{ .type = WIRE_REQUEST, .conn = 1ull << 32 | 5, .id = 300,
+		    .uid = 1000, .gid = 70000, .pid = 4242, .data = src,
+		    .data_len = 4 },
+		{ .type = WIRE_REPLY, .conn = 9, .id = 1, .flags = WIRE_F_MORE,
+		    .data = src, .data_len = 3 },
+		{ .type = WIRE_SETUP, .source = src, .source_len = 13,
+		    .lineno = 65536, .data = src, .data_len = 7 },
+		{ .type = WIRE_SETUP_DONE },
+		{ .type = WIRE_READY },
+		{ .type = WIRE_SETUP_ERROR, .source = src, .source_len = 13,
+		    .lineno = 2, .err = 22 },
+		{ .type = WIRE_HELLO, .uid = 65534, .gid = 65534, .landlock = 7,
+		    .seccomp = WIRE_SECCOMP_KILL },
+		{ .type = WIRE_CONN_OPEN, .conn = 3, .credit = 262144 },
+		{ .type = WIRE_CONN_CLOSE, .conn = 3 },
+		{ .type = WIRE_CREDIT, .conn = 3, .credit = 1 },
+		{ .type = WIRE_LOCKED, .source = src, .source_len = 13,
+		    .lineno = 9 },
+		{ .type = WIRE_MARK },
+		{ .type = WIRE_DUMP, .flags = 0, .data = src, .data_len = 13 },
+	};
+	static const unsigned arity[] = { 7, 5, 4, 1, 1, 4, 5, 3, 2, 3, 3, 1,
+	    3 };
+	struct buf	 b = BUF_INIT;
+	msgpack_unpacked u;
+	size_t		 i, off;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		buf_reset(&b);
+		cr_assert_eq(wire_encode(&b, &msgs[i]), 0, "type %d",
+		    msgs[i].type);
+		msgpack_unpacked_init(&u);
+		off = 0;
+		cr_assert_eq(msgpack_unpack_next(&u, (const char *)b.data + 4,
+		    b.len - 4, &off), MSGPACK_UNPACK_SUCCESS);
+		cr_assert_eq(off, b.len - 4, "type %d", msgs[i].type);
+		cr_assert_eq(u.data.type, MSGPACK_OBJECT_ARRAY);
+		cr_assert_eq(u.data.via.array.size, arity[i]);
+		cr_assert_eq(u.data.via.array.ptr[0].via.u64,
+		    (uint64_t)msgs[i].type);
+		msgpack_unpacked_destroy(&u);
+	}
+	buf_free(&b);
+}
