@@ -137,7 +137,7 @@ conn_take_credit(struct conn *c, size_t n)
 
 void
 conn_slot_data(struct conn *c, struct conn_slot *s, const uint8_t *p,
-    size_t n)
+    size_t n, bool more)
 {
 	if (n > 0 && !c->gone) {
 		/* The oldest slot streams straight out; a later one waits. */
@@ -148,8 +148,11 @@ conn_slot_data(struct conn *c, struct conn_slot *s, const uint8_t *p,
 			c->held += n;
 		}
 	}
-	conn_owed(c, true);
-	conn_touch(c);
+	/* The last part: conn_slot_done, next, does both. */
+	if (more) {
+		conn_owed(c, true);
+		conn_touch(c);
+	}
 }
 
 static struct conn_slot *

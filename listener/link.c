@@ -214,7 +214,8 @@ link_reply(struct link *l, const struct wire_msg *m)
 		fatalx("op=link why=\"reply %llu past its connection's "
 		    "credit\"", (unsigned long long)m->id);
 	s->joined += m->data_len;
-	conn_slot_data(c, s, m->data, m->data_len);
+	conn_slot_data(c, s, m->data, m->data_len,
+	    (m->flags & WIRE_F_MORE) != 0);
 	if (!(m->flags & WIRE_F_MORE))
 		conn_slot_done(c, s);
 	return 0;

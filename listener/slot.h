@@ -58,9 +58,12 @@ struct conn_slot *conn_oldest_waiting(struct conn *);
  * granted the worker (the worker broke the protocol).
  */
 int	conn_take_credit(struct conn *, size_t n);
-/* conn.c: the worker's reply for s, a part of the body, then its end. */
+/*
+ * conn.c: the worker's reply for s, a part of the body (more: another
+ * part follows), then its end.
+ */
 void	conn_slot_data(struct conn *, struct conn_slot *, const uint8_t *,
-	    size_t);
+	    size_t, bool more);
 void	conn_slot_done(struct conn *, struct conn_slot *);
 /* conn.c: the one place a slot is freed (its body too). */
 void	conn_slot_free(struct conn_slot *);
