@@ -15,6 +15,12 @@
 #include "common/limits.h"
 #include "common/wire.h"
 
+/*
+ * Inlined into wire_body and the encoders: each is a few compares or
+ * stores, and a call per field or frame step was most of a frame's cost.
+ */
+#define RD_INLINE	inline __attribute__((always_inline))
+
 /* Elements of each message type's array, type included; 0: no such type. */
 static const unsigned wire_arity[] = {
 	[WIRE_REQUEST] = 7,
@@ -64,7 +70,7 @@ wire_type_name(enum wire_type t)
  * reads every frame type back with msgpack-c's unpacker), without a
  * callback per element: the hot path of both children.
  */
-static uint8_t *
+static RD_INLINE uint8_t *
 put_be16(uint8_t *p, uint16_t v)
 {
 	v = htobe16(v);
@@ -72,7 +78,7 @@ put_be16(uint8_t *p, uint16_t v)
 	return p + 2;
 }
 
-static uint8_t *
+static RD_INLINE uint8_t *
 put_be32(uint8_t *p, uint32_t v)
 {
 	v = htobe32(v);
@@ -81,7 +87,7 @@ put_be32(uint8_t *p, uint32_t v)
 }
 
 /* A non-negative integer: fixint, else uint 8, 16, 32 or 64. */
-static uint8_t *
+static RD_INLINE uint8_t *
 put_uint(uint8_t *p, uint64_t v)
 {
 	if (v <= 0x7f) {
@@ -108,7 +114,7 @@ put_uint(uint8_t *p, uint64_t v)
 }
 
 /* A bin: bin 8, 16 or 32 and the bytes (none: d may be NULL). */
-static uint8_t *
+static RD_INLINE uint8_t *
 put_bin(uint8_t *p, const uint8_t *d, size_t n)
 {
 	if (n <= UINT8_MAX) {
@@ -130,14 +136,20 @@ put_bin(uint8_t *p, const uint8_t *d, size_t n)
 /* Bytes a frame's body takes at most: nine per number, five per bin. */
 #define WIRE_PACK_SLACK	(1 + 7 * 9 + 2 * 5)
 
+static int
+request_valid(uint64_t conn, uint64_t id, uint32_t pid, size_t len)
+{
+	return conn > 0 && id > 0 && pid > 0 && pid <= INT32_MAX &&
+	    len < IPC_LINE_MAX;
+}
+
 /* The range checks both sides make, so a sender cannot produce what a receiver refuses. */
 static int
 wire_valid(const struct wire_msg *m)
 {
 	switch (m->type) {
 	case WIRE_REQUEST:
-		return m->conn > 0 && m->id > 0 && m->pid > 0 &&
-		    m->pid <= INT32_MAX && m->data_len < IPC_LINE_MAX;
+		return request_valid(m->conn, m->id, m->pid, m->data_len);
 	case WIRE_REPLY:
 		return m->conn > 0 && m->id > 0 &&
 		    (m->flags & ~WIRE_F_ALL) == 0 &&
@@ -170,32 +182,86 @@ wire_valid(const struct wire_msg *m)
 	return 0;
 }
 
+/*
+ * Room for a frame of at most extra body bytes, and its array header and
+ * type written: where the fields go.  NULL (ENOMEM) when out cannot grow.
+ */
+static RD_INLINE uint8_t *
+frame_begin(struct buf *out, size_t extra, enum wire_type t)
+{
+	uint8_t	*p;
+
+	if (buf_reserve(out, WIRE_HDR_LEN + WIRE_PACK_SLACK + extra) == -1)
+		return NULL;
+	p = out->data + out->len + WIRE_HDR_LEN;
+	/* Every arity is below 16: a fixarray. */
+	*p++ = (uint8_t)(0x90 | wire_arity[t]);
+	*p++ = (uint8_t)t;
+	return p;
+}
+
+/* The frame's length before its body, which ends at end. */
+static RD_INLINE int
+frame_end(struct buf *out, const uint8_t *end)
+{
+	uint8_t	*h = out->data + out->len;
+	size_t	 body = (size_t)(end - h) - WIRE_HDR_LEN;
+
+	if (body > WIRE_BODY_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	_Static_assert(WIRE_HDR_LEN == 4, "a 32-bit length");
+	put_be32(h, (uint32_t)body);
+	out->len += WIRE_HDR_LEN + body;
+	return 0;
+}
+
+static RD_INLINE uint8_t *
+put_request(uint8_t *p, uint64_t conn, uint64_t id, uint32_t uid,
+    uint32_t gid, uint32_t pid, const uint8_t *line, size_t len)
+{
+	p = put_uint(p, conn);
+	p = put_uint(p, id);
+	p = put_uint(p, uid);
+	p = put_uint(p, gid);
+	p = put_uint(p, pid);
+	return put_bin(p, line, len);
+}
+
+int
+wire_encode_request(struct buf *out, uint64_t conn, uint64_t id,
+    uint32_t uid, uint32_t gid, uint32_t pid, const uint8_t *line,
+    size_t len)
+{
+	uint8_t	*p;
+
+	if (!request_valid(conn, id, pid, len)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((p = frame_begin(out, len, WIRE_REQUEST)) == NULL)
+		return -1;
+	return frame_end(out, put_request(p, conn, id, uid, gid, pid, line,
+	    len));
+}
+
 int
 wire_encode(struct buf *out, const struct wire_msg *m)
 {
-	uint8_t		*h, *p;
-	size_t		 body;
+	uint8_t		*p;
 
 	if (!wire_valid(m)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (buf_reserve(out, WIRE_HDR_LEN + WIRE_PACK_SLACK + m->data_len +
-	    m->source_len) == -1)
+	if ((p = frame_begin(out, m->data_len + m->source_len, m->type)) ==
+	    NULL)
 		return -1;
-	h = out->data + out->len;
-	p = h + WIRE_HDR_LEN;
-	/* Every arity is below 16: a fixarray. */
-	*p++ = (uint8_t)(0x90 | wire_arity[m->type]);
-	*p++ = (uint8_t)m->type;
 	switch (m->type) {
 	case WIRE_REQUEST:
-		p = put_uint(p, m->conn);
-		p = put_uint(p, m->id);
-		p = put_uint(p, m->uid);
-		p = put_uint(p, m->gid);
-		p = put_uint(p, m->pid);
-		p = put_bin(p, m->data, m->data_len);
+		p = put_request(p, m->conn, m->id, m->uid, m->gid, m->pid,
+		    m->data, m->data_len);
 		break;
 	case WIRE_REPLY:
 		p = put_uint(p, m->conn);
@@ -240,22 +306,9 @@ wire_encode(struct buf *out, const struct wire_msg *m)
 	case WIRE_MARK:
 		break;
 	}
-	body = (size_t)(p - h) - WIRE_HDR_LEN;
-	if (body > WIRE_BODY_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	_Static_assert(WIRE_HDR_LEN == 4, "a 32-bit length");
-	put_be32(h, (uint32_t)body);
-	out->len += WIRE_HDR_LEN + body;
-	return 0;
+	return frame_end(out, p);
 }
 
-/*
- * The reader's steps are inlined into wire_body: each is a few compares,
- * and a call per field was most of the cost of a frame.
- */
-#define RD_INLINE	inline __attribute__((always_inline))
 
 /* A bounded cursor over one frame body. */
 struct rd {

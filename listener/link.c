@@ -138,18 +138,9 @@ void
 link_request(struct link *l, uint64_t conn, struct conn_slot *s,
     const struct auth_cred *who, const uint8_t *line, size_t len)
 {
-	struct wire_msg	 m = {
-		.type = WIRE_REQUEST,
-		.conn = conn,
-		.id = l->next_id,
-		.uid = who->uid,
-		.gid = who->gid,
-		.pid = (uint32_t)who->pid,
-		.data = line,
-		.data_len = len,
-	};
-
-	link_send(l, &m);
+	if (wire_encode_request(&l->out, conn, l->next_id, who->uid, who->gid,
+	    (uint32_t)who->pid, line, len) == -1)
+		fatal("op=link why=\"cannot encode REQUEST\"");
 	s->id = l->next_id++;
 }
 

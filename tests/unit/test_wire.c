@@ -532,3 +532,40 @@ Test(wire, every_type_reads_back_with_msgpack_c)
 	}
 	buf_free(&b);
 }
+
+/* The listener's REQUEST encoder: wire_encode's bytes and its refusals. */
+Test(wire, encode_request_is_wire_encode)
+{
+	static uint8_t	 line[IPC_LINE_MAX];
+	static const struct { uint64_t conn, id; uint32_t pid; size_t len; }
+	    cases[] = {
+		{ 1, 1, 1, 0 }, { 1ull << 32 | 7, 300, 4242, 13 },
+		{ UINT64_MAX, UINT64_MAX, INT32_MAX, IPC_LINE_MAX - 1 },
+		/* refused by both */
+		{ 0, 1, 1, 1 }, { 1, 0, 1, 1 }, { 1, 1, 0, 1 },
+		{ 1, 1, (uint32_t)INT32_MAX + 1, 1 }, { 1, 1, 1, IPC_LINE_MAX },
+	};
+	struct buf	 a = BUF_INIT, b = BUF_INIT;
+	size_t		 i;
+	int		 ra, rb;
+
+	memset(line, 'l', sizeof(line));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wire_msg m = { .type = WIRE_REQUEST,
+		    .conn = cases[i].conn, .id = cases[i].id, .uid = 1000,
+		    .gid = 70000, .pid = cases[i].pid, .data = line,
+		    .data_len = cases[i].len };
+
+		buf_reset(&a);
+		buf_reset(&b);
+		ra = wire_encode(&a, &m);
+		rb = wire_encode_request(&b, m.conn, m.id, m.uid, m.gid, m.pid,
+		    line, m.data_len);
+		cr_assert_eq(ra, rb, "case %zu", i);
+		cr_assert_eq(a.len, b.len, "case %zu", i);
+		if (a.len > 0)
+			cr_assert_arr_eq(a.data, b.data, a.len, "case %zu", i);
+	}
+	buf_free(&a);
+	buf_free(&b);
+}
