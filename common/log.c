@@ -16,6 +16,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/writeall.h"
 
 static const char	*log_prefix = "privconf: ";
 static int		 log_verb;
@@ -58,18 +59,7 @@ log_route(log_put_fn put, bool to_stderr)
 static int
 log_write(const char *line, size_t n)
 {
-	ssize_t	 w;
-
-	while (n > 0) {
-		w = write(STDERR_FILENO, line, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		line += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return write_all(STDERR_FILENO, line, n);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/writeall.h"
 #include "daemon/compact.h"
 
 static int
@@ -25,22 +26,6 @@ compact_fail(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 	errno = saved;
 	return -1;
-}
-
-static int
-compact_write(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t	 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* "# compacted by privconfd at TIME from FILE (N bytes, M commands)". */
@@ -103,7 +88,7 @@ compact_begin(struct compact_file *c, const char *path, time_t now,
 		compact_abort(c);
 		return compact_fail(err, errlen, "%s: out of memory", path);
 	}
-	r = compact_write(c->fd, buf_head(&h), buf_unread(&h));
+	r = write_all(c->fd, buf_head(&h), buf_unread(&h));
 	buf_free(&h);
 	if (r == -1) {
 		r = compact_fail(err, errlen, "%s: %s", c->tmp,

@@ -24,6 +24,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/writeall.h"
 #include "daemon/logdest.h"
 
 static enum logdest_kind kind = LOGDEST_STDERR;
@@ -104,20 +105,9 @@ logdest_syslog_put(int pri, const char *line, size_t n, size_t skip)
 static int
 logdest_file_put(int pri, const char *line, size_t n, size_t skip)
 {
-	ssize_t	 w;
-
 	(void)pri;
 	(void)skip;
-	while (n > 0) {
-		w = write(dest_fd, line, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		line += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return write_all(dest_fd, line, n);
 }
 
 int

@@ -22,6 +22,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
+#include "common/writeall.h"
 #include "daemon/profile.h"
 #include "daemon/setup.h"
 
@@ -158,24 +159,14 @@ setup_refused(const struct profile *p, const struct wire_msg *m)
 static int
 setup_dumped(const struct wire_msg *m, struct setup_dump *d)
 {
-	const uint8_t	*p = m->data;
-	size_t		 left = m->data_len;
-	ssize_t		 w;
-
 	if (m->data_len > d->max - d->bytes) {
 		log_warnx("op=compact why=\"the worker's answer is larger than "
 		    "%zu bytes\"", d->max);
 		return SETUP_FAILED;
 	}
-	while (left > 0) {
-		if ((w = write(d->fd, p, left)) == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			log_warn("op=compact why=\"write\"");
-			return SETUP_FAILED;
-		}
-		p += w;
-		left -= (size_t)w;
+	if (write_all(d->fd, m->data, m->data_len) == -1) {
+		log_warn("op=compact why=\"write\"");
+		return SETUP_FAILED;
 	}
 	d->bytes += m->data_len;
 	return (m->flags & WIRE_F_MORE) ? -1 : SETUP_DUMPED;

@@ -7,6 +7,7 @@
 #include "common/errtab.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/writeall.h"
 #include "worker/journal.h"
 
 /* A batch buffer grown past this is freed once written. */
@@ -125,9 +126,7 @@ journal_cut(struct journal *j, int err)
 int
 journal_commit(struct journal *j)
 {
-	const uint8_t	*p = buf_head(&j->batch);
 	size_t		 left = buf_unread(&j->batch);
-	ssize_t		 n;
 	int		 err = 0;
 
 	if (j->fd == -1 || left == 0)
@@ -145,17 +144,8 @@ journal_commit(struct journal *j)
 		    "replays; compact it\"", JOURNAL_SIZE_MAX);
 		return ENOSPC;
 	}
-	while (err == 0 && left > 0) {
-		n = write(j->fd, p, left);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n == 0 ? EIO : errno;
-			break;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
+	if (err == 0 && write_all(j->fd, buf_head(&j->batch), left) == -1)
+		err = errno;
 	if (err == 0 && j->sync != CONTRACT_SYNC_NONE &&
 	    fdatasync(j->fd) == -1)
 		err = errno;

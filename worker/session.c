@@ -22,6 +22,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
+#include "common/writeall.h"
 #include "worker/cmd.h"
 #include "worker/compact.h"
 #include "worker/conns.h"
@@ -83,16 +84,9 @@ struct session {
 static void
 session_write(struct session *s)
 {
-	ssize_t	 n;
-
-	while (buf_unread(&s->out) > 0) {
-		n = write(s->fd, buf_head(&s->out), buf_unread(&s->out));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			fatal("op=write why=\"peer\"");
-		buf_consume(&s->out, (size_t)n);
-	}
+	if (write_all(s->fd, buf_head(&s->out), buf_unread(&s->out)) == -1)
+		fatal("op=write why=\"peer\"");
+	buf_reset(&s->out);
 	/* A burst may have grown it; give the memory back once it is out. */
 	if (s->out.cap > OUT_FLUSH_AT * 2)
 		buf_free(&s->out);
