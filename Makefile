@@ -198,8 +198,10 @@ fobj = $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(1))
 FUZZ_POLICY := $(filter-out worker/main.c worker/session.c worker/conns.c \
 	worker/journal.c worker/confine.c worker/handoff.c, \
 	$(wildcard worker/*.c)) \
-	common/buf.c common/decimal.c common/errtab.c common/log.c common/utf8.c
-# fuzz_conn and fuzz_listener_link bring their own log_ and fatal.
+	common/buf.c common/decimal.c common/errtab.c common/log.c common/utf8.c \
+	common/writeall.c
+# fuzz_conn, fuzz_listener_link and fuzz_worker replace the log of the
+# process they drive (tests/fuzz/fuzz_log.c).
 FUZZ_LINK := listener/conn.c listener/link.c listener/auth.c \
 	listener/line.c listener/prompt.c common/access.c common/buf.c \
 	common/decimal.c common/fdpass.c common/wire.c common/errtab.c \
@@ -207,15 +209,16 @@ FUZZ_LINK := listener/conn.c listener/link.c listener/auth.c \
 FUZZ_SRC_wire	:= common/wire.c common/buf.c
 FUZZ_SRC_cmd	:= $(FUZZ_POLICY)
 FUZZ_SRC_decide	:= $(FUZZ_POLICY)
-FUZZ_SRC_conn	:= $(FUZZ_LINK)
-FUZZ_SRC_listener_link := $(FUZZ_LINK)
-# The worker's library whole (its own log_ and fatal in the harness).
+FUZZ_SRC_conn	:= $(FUZZ_LINK) tests/fuzz/fuzz_log.c
+FUZZ_SRC_listener_link := $(FUZZ_LINK) tests/fuzz/fuzz_log.c
+# The worker's library whole.
 FUZZ_SRC_worker	:= $(filter-out worker/main.c worker/confine.c, \
 	$(wildcard worker/*.c)) common/access.c common/buf.c \
-	common/decimal.c common/errtab.c common/utf8.c common/wire.c
+	common/decimal.c common/errtab.c common/utf8.c common/wire.c \
+	common/writeall.c tests/fuzz/fuzz_log.c
 FUZZ_SRC_profile := daemon/profile.c daemon/options.c common/contract.c \
 	common/access.c common/ipcaddr.c common/decimal.c common/errtab.c \
-	common/log.c common/buf.c
+	common/log.c common/buf.c common/writeall.c
 FUZZ_SRC_glob	:= worker/glob.c
 FUZZ_SRC_netaddr := worker/netaddr.c
 FUZZ_NAMES := wire cmd decide conn worker listener_link profile glob netaddr

@@ -35,7 +35,6 @@
  * The input is a program: a configuration byte, then operations (see
  * the OP_ names and fuzz/README.md).  Bytes past the end read as 0.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +49,7 @@
 #include "common/wire.h"
 #include "listener/conn.h"
 #include "listener/link.h"
+#include "tests/fuzz/fuzz_log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -58,50 +58,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 	fputc('\n', stderr);						\
 	abort();							\
 } while (0)
-
-/*
- * The listener's log, replaced: a line per refused chunk would bury the
- * fuzzer's own output, and fatal() means the harness fed the listener
- * something its worker never would, or the listener broke: stop with a
- * stack, not with exit(1).  conn.c and link.c use only these four.
- */
-void
-log_info(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_conn: listener fatal: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_conn: listener fatalx: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
 
 #define NSLOT		3	/* connections open at once, at most */
 #define AUTH_MS		((uint64_t)PREAUTH_TIMEOUT_MS)

@@ -30,7 +30,6 @@
  * bytes: see the OP_ names.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +43,7 @@
 #include "common/wire.h"
 #include "listener/conn.h"
 #include "listener/link.h"
+#include "tests/fuzz/fuzz_log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -52,55 +52,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 	fputc('\n', stderr);						\
 	abort();							\
 } while (0)
-
-/*
- * The listener's log, replaced.  A bad frame from the worker ends the
- * listener with fatalx("op=link ..."): it comes back here through
- * longjmp, and the model says whether that frame deserved it.  fatal()
- * and any other fatalx are bugs: a crash with its stack.
- */
-static jmp_buf	 fatal_jmp;
-static bool	 fatal_armed;
-static char	 fatal_msg[256];
-
-void
-log_info(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_listener_link: listener fatal: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fatal_msg, sizeof(fatal_msg), fmt, ap);
-	va_end(ap);
-	if (!fatal_armed || strncmp(fatal_msg, "op=link ", 8) != 0)
-		FAIL("listener fatalx: %s", fatal_msg);
-	fatal_armed = false;
-	longjmp(fatal_jmp, 1);
-}
 
 #define NCLIENT		3
 #define MAXC		4	/* --max-conn: the link's table */
@@ -455,17 +406,17 @@ deliver(struct h *h, size_t n)
 	}
 	put(&h->link.in, h->wstream.data + h->delivered, to - h->delivered);
 	h->delivered = to;
-	if (setjmp(fatal_jmp) != 0) {
+	if (setjmp(fuzz_fatal_jmp) != 0) {
 		if (verdict != -1)
 			FAIL("the listener ended on a frame the rules take: %s",
-			    fatal_msg);
+			    fuzz_fatal_msg);
 		h->dead = true;
 		shutdown_all(h);
 		return;
 	}
-	fatal_armed = true;
+	fuzz_fatal_expect = "op=link ";
 	got = link_process(&h->link);
-	fatal_armed = false;
+	fuzz_fatal_expect = NULL;
 	if (verdict == -1)
 		FAIL("the listener took a frame the rules call fatal");
 	if (got != verdict)
@@ -630,7 +581,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* FUZZ_LINK_SAY=1: how the listener ended, to read a seed. */
 	if (getenv("FUZZ_LINK_SAY") != NULL)
 		fprintf(stderr, "fuzz_listener_link: %s, %zu requests, %zu "
-		    "worker bytes\n", h->dead ? fatal_msg : h->over ? "FATAL" :
+		    "worker bytes\n", h->dead ? fuzz_fatal_msg : h->over ? "FATAL" :
 		    "open", h->nreq, h->delivered);
 	if (!h->over && !h->dead)
 		shutdown_all(h);

@@ -57,7 +57,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +74,7 @@
 #include "worker/cmd.h"
 #include "worker/policy.h"
 #include "worker/session.h"
+#include "tests/fuzz/fuzz_log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -83,88 +83,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 	fputc('\n', stderr);						\
 	abort();							\
 } while (0)
-
-/*
- * The worker's log, replaced.  fatalx("op=protocol ...") is how the
- * worker ends a session with a hostile peer: it returns here through
- * longjmp instead of exiting, and the model decides whether that frame
- * deserved it.  Any other fatal is a bug of the worker (or of this
- * harness): a crash with its stack.
- */
-static jmp_buf	 fatal_jmp;
-static bool	 fatal_armed;
-static char	 fatal_msg[256];
-
-void
-log_info(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-log_warn(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-void
-log_warnx(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-int
-log_verbose(void)
-{
-	return 0;
-}
-
-/* Enough of common/log.c's for session.c's log_command (never shown). */
-bool
-log_escape(char *dst, size_t n, const char *s, size_t len, bool quoted)
-{
-	size_t	 i, o = 0;
-
-	(void)quoted;
-	for (i = 0; i < len && o + 1 < n; i++)
-		dst[o++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '.';
-	if (n > 0)
-		dst[o] = '\0';
-	return i < len;
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_worker: worker fatal: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fatal_msg, sizeof(fatal_msg), fmt, ap);
-	va_end(ap);
-	if (!fatal_armed || strncmp(fatal_msg, "op=protocol ", 12) != 0)
-		FAIL("worker fatalx: %s", fatal_msg);
-	fatal_armed = false;
-	longjmp(fatal_jmp, 1);
-}
 
 #define MAXC		4	/* --max-conn */
 #define IPC_UID		1000	/* the admin level's uid */
@@ -851,20 +769,20 @@ deliver(struct h *h, size_t keep, bool always)
 	/* The model reads the frames the worker will, from where it is. */
 	if (!h->violation)
 		h->mpos = model_frames(h, h->mpos, to, always);
-	if (setjmp(fatal_jmp) != 0) {
+	if (setjmp(fuzz_fatal_jmp) != 0) {
 		if (!h->violation)
 			FAIL("the worker ended the session (%s) on frames the "
-			    "model takes", fatal_msg);
+			    "model takes", fuzz_fatal_msg);
 		/* The sockets after the one that overflowed are still ours. */
 		for (k = taken; k < nfd; k++)
 			close(fds[k]);
 		h->dead = true;
 		return;
 	}
-	fatal_armed = true;
+	fuzz_fatal_expect = "op=protocol ";
 	more = session_input(h->s, h->stream.data + h->sent, to - h->sent,
 	    fds, nfd);
-	fatal_armed = false;
+	fuzz_fatal_expect = NULL;
 	if (h->violation)
 		FAIL("the worker took a frame the model calls a violation");
 	h->sent = to;
@@ -1187,7 +1105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* FUZZ_WORKER_SAY=1: how the session ended, to read a seed. */
 	if (getenv("FUZZ_WORKER_SAY") != NULL)
 		fprintf(stderr, "fuzz_worker: %s after %zu bytes, %zu lines "
-		    "committed%s\n", h->dead ? fatal_msg : h->done ? "over" :
+		    "committed%s\n", h->dead ? fuzz_fatal_msg : h->done ? "over" :
 		    "open", h->sent, h->committed, h->sealed ? ", sealed" : "");
 
 	session_free(h->s);
