@@ -81,6 +81,8 @@ CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 INTEG_SRC    := $(wildcard tests/integration/test_*.c)
 INTEG_LIB    := $(filter-out $(INTEG_SRC),$(wildcard tests/integration/*.c))
+# In every test binary: libgit2 starts at criterion's first diff only.
+TEST_START   = $(call obj,tests/lazy_git.c)
 BENCH_SRC    := $(wildcard bench/*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -104,7 +106,8 @@ all: $(BINS)
 # Test and benchmark objects are made by pattern rules only, which would
 # make them intermediate: deleted after each build, so rebuilt (and the
 # binaries relinked) by every make check of an unchanged tree.
-.SECONDARY: $(call obj,$(UNIT_SRC) $(INTEG_SRC) $(INTEG_LIB) $(BENCH_SRC))
+.SECONDARY: $(call obj,$(UNIT_SRC) $(INTEG_SRC) $(INTEG_LIB) $(BENCH_SRC)) \
+	$(TEST_START)
 
 # On a fresh Debian 12 machine, install what is missing (as root), or say how.
 deps:
@@ -153,22 +156,22 @@ $(B)/privconfctl: $(call obj,client/main.c) $(CLIENT_LIBS)
 # test_listener_* liblistener, test_worker_* libworker, test_daemon_*
 # libdaemon, test_client_* libclient (and what it takes from the others),
 # others libcommon.
-$(B)/tests/unit/test_client_%: $(B)/obj/tests/unit/test_client_%.o $(CLIENT_LIBS)
+$(B)/tests/unit/test_client_%: $(B)/obj/tests/unit/test_client_%.o $(TEST_START) $(CLIENT_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(EDIT_LIBS)
-$(B)/tests/unit/test_listener_%: $(B)/obj/tests/unit/test_listener_%.o $(LIBLISTENER) $(LIBCOMMON)
+$(B)/tests/unit/test_listener_%: $(B)/obj/tests/unit/test_listener_%.o $(TEST_START) $(LIBLISTENER) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
-$(B)/tests/unit/test_worker_%: $(B)/obj/tests/unit/test_worker_%.o $(LIBWORKER) $(LIBCOMMON)
+$(B)/tests/unit/test_worker_%: $(B)/obj/tests/unit/test_worker_%.o $(TEST_START) $(LIBWORKER) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
-$(B)/tests/unit/test_daemon_%: $(B)/obj/tests/unit/test_daemon_%.o $(LIBDAEMON) $(LIBCOMMON)
+$(B)/tests/unit/test_daemon_%: $(B)/obj/tests/unit/test_daemon_%.o $(TEST_START) $(LIBDAEMON) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
-$(B)/tests/unit/test_%: $(B)/obj/tests/unit/test_%.o $(LIBCOMMON)
+$(B)/tests/unit/test_%: $(B)/obj/tests/unit/test_%.o $(TEST_START) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
-$(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(call obj,$(INTEG_LIB)) $(LIBCOMMON)
+$(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(TEST_START) $(call obj,$(INTEG_LIB)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(B)/bench/%: $(B)/obj/bench/%.o $(LIBLISTENER) $(LIBWORKER) $(LIBCOMMON)
