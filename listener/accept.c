@@ -85,7 +85,6 @@ accept_refuse(struct loop *l, int fd, const struct auth_cred *pc)
 void
 accept_clients(struct loop *l)
 {
-	struct epoll_event ev;
 	struct auth_cred pc;
 	struct conn	*c;
 	int		 fd, i;
@@ -123,21 +122,12 @@ accept_clients(struct loop *l)
 		}
 		if ((c = malloc(sizeof(*c))) == NULL)
 			fatal("op=accept why=\"connection\"");
-		ev.events = EPOLLIN;
-		ev.data.ptr = c;
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
-			/* Out of epoll watches: this client fails, not us. */
-			log_warn("op=accept fd=%d why=epoll_ctl", fd);
-			free(c);
-			close(fd);
-			continue;
-		}
 		conn_init(c, &l->ctx, fd, &pc);
-		c->events = EPOLLIN;
 		TAILQ_INSERT_TAIL(&l->conns, c, entry);
 		l->nconns++;
 		uidcount_inc(&l->peruid, pc.uid);
 		log_debug("op=accept fd=%d uid=%u gid=%u pid=%d", fd, pc.uid,
 		    pc.gid, (int)pc.pid);
+		loop_read_new(l, c);
 	}
 }

@@ -83,6 +83,13 @@ struct conn {
 	uint64_t		 t_active;	/* last byte in or out */
 	uint64_t		 t_owed;	/* worker owes progress since; 0 */
 	uint32_t		 events;	/* armed in epoll */
+	/*
+	 * In epoll.  A new connection is not: accept reads it at once (a
+	 * one-shot client's line is usually there), and loop_arm adds it
+	 * only when it waits for something.  A one-shot client so costs no
+	 * epoll_ctl at all, not three (ADD, MOD when reading stops, DEL).
+	 */
+	bool			 registered;
 	bool			 dirty;
 	bool			 linkwaiting;	/* on ctx->linkwait */
 	bool			 authed;	/* had an authenticated line */

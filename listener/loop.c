@@ -151,8 +151,12 @@ loop_close(struct loop *l, struct conn *c, const char *why)
 		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
 		c->dirty = false;
 	}
-	/* A connection that hung up is no longer watched. */
-	if (!c->gone && epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1)
+	/*
+	 * Out of epoll before close: the worker may hold the socket after
+	 * our close, and a watched one would report events for a freed conn.
+	 */
+	if (c->registered &&
+	    epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1)
 		log_warn("op=close fd=%d why=\"epoll_ctl\"", c->fd);
 	/*
 	 * Bytes left unread would make the client see ECONNRESET instead
@@ -215,6 +219,14 @@ loop_read(struct loop *l, struct conn *c, int max)
 	}
 }
 
+void
+loop_read_new(struct loop *l, struct conn *c)
+{
+	loop_read(l, c, 1);
+	/* EAGAIN too: loop_arm watches it. */
+	conn_touch(c);
+}
+
 /*
  * A client that hung up completely cannot read replies, but the lines it
  * sent before still run, as in Syd: the connection leaves epoll (a hung
@@ -224,10 +236,12 @@ loop_read(struct loop *l, struct conn *c, int max)
 static void
 loop_hangup(struct loop *l, struct conn *c)
 {
-	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1) {
+	if (c->registered &&
+	    epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL) == -1) {
 		loop_close(l, c, "epoll");
 		return;
 	}
+	c->registered = false;
 	c->events = 0;
 	conn_gone(c);
 }
@@ -296,7 +310,13 @@ loop_flush(struct loop *l, struct conn *c)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			/*
+			 * It hung up (unwatched, it could not say so): its
+			 * lines still run, as after EPOLLHUP.
+			 */
+			if (errno == EPIPE || errno == ECONNRESET)
+				loop_hangup(l, c);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				loop_close(l, c, "send");
 			return;
 		}
@@ -304,6 +324,11 @@ loop_flush(struct loop *l, struct conn *c)
 	}
 }
 
+/*
+ * Watch what c waits for.  One that waits for nothing (its replies are
+ * due from the worker) and is not watched yet stays so: a hang-up then
+ * shows as EPIPE when its reply is sent.
+ */
 static void
 loop_arm(struct loop *l, struct conn *c)
 {
@@ -313,15 +338,18 @@ loop_arm(struct loop *l, struct conn *c)
 		ev.events |= EPOLLIN;
 	if (buf_unread(&c->out) > 0)
 		ev.events |= EPOLLOUT;
-	if (ev.events == c->events)
+	if (ev.events == c->events && (c->registered || ev.events == 0))
 		return;
 	ev.data.ptr = c;
-	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev) == -1) {
+	if (epoll_ctl(l->epfd, c->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+	    c->fd, &ev) == -1) {
+		/* Out of epoll watches: this client fails, not us. */
 		log_warn("op=close fd=%d why=epoll_ctl", c->fd);
 		loop_close(l, c, "epoll");
 		return;
 	}
 	c->events = ev.events;
+	c->registered = true;
 }
 
 /* The one write to the worker of this pass; EPOLLOUT while bytes wait. */

@@ -57,6 +57,8 @@ int	loop_run(struct loop *);
 void	loop_free(struct loop *);
 /* Close c now, without further bytes; idempotent. */
 void	loop_close(struct loop *, struct conn *, const char *why);
+/* A new connection's first read; loop_arm adds it to epoll if needed. */
+void	loop_read_new(struct loop *, struct conn *);
 
 /* listener/accept.c */
 void	accept_clients(struct loop *);

@@ -257,3 +257,50 @@ Test(lines, the_server_sends_nothing_on_connect)
 	h_sends(fd, "ping\n");
 	h_expect_closed(fd, H_PONG);
 }
+
+/*
+ * Wait until stat shows every rule of want, in order: a client that hung
+ * up gets no reply to say when its lines ran.
+ */
+static void
+wait_rules(const char *want)
+{
+	long long	 end = h_now_ms() + 10000;
+	char		*s;
+
+	for (;;) {
+		s = h_stat(d.addr);
+		if (strstr(s, want) != NULL)
+			break;
+		cr_assert(h_now_ms() < end, "rules %s never came: %s", want,
+		    s);
+		free(s);
+		h_sleep_ms(10);
+	}
+	free(s);
+}
+
+/*
+ * Lines sent before a hang-up still run (docs/protocol.md 3), whether
+ * the listener hears the hang-up from epoll or from the send of the
+ * first reply (EPIPE): a new connection is read before epoll watches it.
+ */
+Test(lines, lines_of_a_client_that_hung_up_still_run)
+{
+	int	 fd;
+
+	fd = h_connect(d.addr);
+	h_sends(fd, "prompt i\nallow/read+/gone/a\nallow/read+/gone/b\n"
+	    "allow/read+/gone/c\n");
+	close(fd);
+	wait_rules("{\"act\":\"allow\",\"cap\":\"read\",\"pat\":\"/gone/a\"},"
+	    "{\"act\":\"allow\",\"cap\":\"read\",\"pat\":\"/gone/b\"},"
+	    "{\"act\":\"allow\",\"cap\":\"read\",\"pat\":\"/gone/c\"}");
+	fd = h_connect(d.addr);
+	h_sends(fd, "allow/read+/gone/d\n");
+	close(fd);
+	wait_rules("\"pat\":\"/gone/c\"},{\"act\":\"allow\",\"cap\":\"read\","
+	    "\"pat\":\"/gone/d\"}");
+	TALK("ping\n", H_PONG);
+	cr_assert(strstr(h_log(&d), "why=send") == NULL, "%s", h_log(&d));
+}

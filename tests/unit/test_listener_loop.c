@@ -971,6 +971,60 @@ Test(listener_loop, loop_client_gone_with_request_in_flight)
 	close(b);
 }
 
+/* How many times s is in the listener's log so far. */
+static int
+log_count(int fd, const char *s)
+{
+	static char	 text[1 << 16];
+	const char	*p;
+	ssize_t		 n;
+	int		 k = 0;
+
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	cr_assert_geq(n, 0);
+	text[n] = '\0';
+	for (p = text; (p = strstr(p, s)) != NULL; p++)
+		k++;
+	return k;
+}
+
+/*
+ * A one-shot client is read before epoll watches it, and is not watched
+ * while its reply is due: its hang-up shows only as EPIPE when the reply
+ * is sent, which ends it as a hang-up does (why=reply, the reply
+ * dropped), not as a failed send, and the next client is served.
+ */
+Test(listener_loop, loop_one_shot_gone_before_its_reply)
+{
+	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
+	uint64_t	 end = now_ms() + DEADLINE_MS;
+	int		 a, b;
+
+	cr_assert_geq(rig_logfd = mkstemp(path), 0);
+	unlink(path);
+	rig_start(NULL);
+	a = cl_connect();
+	cl_sends(a, "hold\n");
+	/* The listener took the line once another client is served. */
+	b = cl_connect();
+	cl_sends(b, "ping\n");
+	cl_expect_eof(b, PONG);
+	close(b);
+	close(a);
+	cr_assert_eq(write(rig.gate[1], "g", 1), 1);
+	b = cl_connect();
+	cl_sends(b, "x\n");
+	cl_expect_eof(b, "R:x\n");
+	close(b);
+	while (log_count(rig_logfd, "why=reply") < 3) {
+		cr_assert_lt(now_ms(), end, "3 closes never came");
+		usleep(5000);
+	}
+	cr_assert_eq(log_count(rig_logfd, "op=close"), 3);
+	close(rig_logfd);
+	rig_logfd = -1;
+}
+
 Test(listener_loop, loop_fatal_closes_everything_and_exits_zero)
 {
 	int	 a, b, c;
