@@ -268,6 +268,7 @@ main(int argc, char *argv[])
 	size_t			 i, nbase;
 	int			 sp[2], jfd = -1, actfd;
 
+	supervise_hold_sighup();
 	daemon_stdfds();
 	log_init("privconfd: ");
 	switch (options_parse(&o, argc, argv, err, sizeof(err))) {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,21 @@ supervise_describe(char *dst, size_t n, int status)
 		snprintf(dst, n, "wait status %#x", (unsigned)status);
 }
 
+static sigset_t	startmask;	/* as privconfd was started */
+static bool	sighup_held;
+
+void
+supervise_hold_sighup(void)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &startmask) == -1)
+		fatal("op=start why=\"sigprocmask\"");
+	sighup_held = true;
+}
+
 void
 supervise_init(struct supervisor *sv)
 {
@@ -56,6 +72,8 @@ supervise_init(struct supervisor *sv)
 	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, &sv->childmask) == -1)
 		fatal("op=start why=\"sigprocmask\"");
+	if (sighup_held)
+		sv->childmask = startmask;
 	if ((sv->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		fatal("op=start why=\"signalfd\"");
 	/* A vanished reader must be an error return, never a signal. */

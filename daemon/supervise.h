@@ -26,6 +26,13 @@ struct supervisor {
  * signalfd from now on; ignore SIGPIPE.  Call before the first fork.
  */
 void	supervise_init(struct supervisor *sv);
+/*
+ * First thing in main: hold SIGHUP until supervise_init reads it, so that
+ * one sent while the profiles and the journal are read (a 256 MiB journal
+ * takes a while) is a log reopen like any other, not death.  The children
+ * still start with the mask privconfd was started with.
+ */
+void	supervise_hold_sighup(void);
 void	supervise_add(struct supervisor *sv, struct child *c);
 /*
  * Read the pending signals: 1 when one of them asks privconfd to stop

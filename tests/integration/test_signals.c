@@ -15,8 +15,10 @@
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -62,6 +64,80 @@ Test(signals, sighup_is_logged_and_ignored)
 	h_expect(d.addr, "ping\n", H_PONG);
 	cr_assert_eq(h_stop(&d), 0, "SIGTERM: %s", h_status_text(d.status));
 	h_assert_log_line(&d, "privconfd: op=stop signal=SIGTERM");
+}
+
+/* Whether process pid has the file at path open. */
+static int
+has_open(pid_t pid, const char *path)
+{
+	char		 dir[64], fd[64 + 256], target[PATH_MAX];
+	struct dirent	*e;
+	DIR		*dp;
+	ssize_t		 n;
+	int		 found = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (e = readdir(dp)) != NULL) {
+		snprintf(fd, sizeof(fd), "%s/%s", dir, e->d_name);
+		if ((n = readlink(fd, target, sizeof(target) - 1)) > 0) {
+			target[n] = '\0';
+			found = strcmp(target, path) == 0;
+		}
+	}
+	closedir(dp);
+	return found;
+}
+
+/*
+ * SIGHUP while privconfd still reads its profiles (which a 256 MiB
+ * journal makes long) waits for the supervisor, like any other SIGHUP,
+ * instead of killing it.  A 60 MB profile of comments keeps the file
+ * open for tens of milliseconds; the signal goes the moment the test
+ * sees it open.  Should the test miss that window (a loaded machine), it
+ * tries again with a new daemon, up to 5 times.
+ */
+Test(signals, sighup_while_the_profiles_are_read_is_held)
+{
+	static const char	 line[] = "# a long comment line to make "
+	    "the profile big enough that reading it takes a while\n";
+	struct h_daemon		 x;
+	char			*text, *prof, real[PATH_MAX];
+	size_t			 i, n = 60u * 1000 * 1000 / (sizeof(line) - 1);
+	long long		 end;
+	int			 try, sent = 0;
+
+	text = h_alloc(n * (sizeof(line) - 1) + 1);
+	for (i = 0; i < n; i++)
+		memcpy(text + i * (sizeof(line) - 1), line, sizeof(line) - 1);
+	text[n * (sizeof(line) - 1)] = '\0';
+	for (try = 0; try < 5 && !sent; try++) {
+		h_init(&x, H_PATH);
+		prof = h_write_file(&x, "big.profile", text);
+		cr_assert(realpath(prof, real) != NULL);
+		h_spawn(&x, "-P", real, NULL);
+		end = h_now_ms() + H_IO_MS;
+		while (!sent && h_now_ms() < end &&
+		    access(x.addr, F_OK) == -1 && h_proc_running(x.pid))
+			if (has_open(x.pid, real)) {
+				cr_assert(kill(x.pid, SIGHUP) == 0);
+				sent = 1;
+			}
+		if (sent) {
+			h_ready(&x);
+			h_wait_log_line(&x, "privconfd: op=signal "
+			    "signal=SIGHUP why=\"ignored: no log file to "
+			    "reopen\"");
+			h_expect(x.addr, "ping\n", H_PONG);
+			cr_assert_eq(h_stop(&x), 0, "%s",
+			    h_status_text(x.status));
+		}
+		h_done(&x);
+		free(prof);
+	}
+	cr_assert(sent, "never saw privconfd read its profile in 5 tries");
+	free(text);
 }
 
 /* The whole file at path, "" when it does not exist. */
