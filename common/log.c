@@ -25,11 +25,33 @@ static unsigned long	 log_dropped;
 /* privconfd's other destination (log_route), and whether fd 2 gets lines. */
 static log_put_fn	 log_hook;
 static bool		 log_stderr = true;
+/* "<N>" before each line: the level, for privconfd (log_line). */
+static bool		 log_marks;
+/* What a child's line starts with, after its mark. */
+#define LOG_CHILD_PREFIX	"privconf["
 
 void
 log_init(const char *prefix)
 {
 	log_prefix = prefix;
+}
+
+void
+log_mark_levels(bool on)
+{
+	log_marks = on;
+}
+
+/* "<N>" into dst (room for 4): its length, 0 when lines are not marked. */
+static size_t
+log_mark(char *dst, int pri)
+{
+	if (!log_marks)
+		return 0;
+	dst[0] = '<';
+	dst[1] = (char)('0' + (pri & 7));
+	dst[2] = '>';
+	return 3;
 }
 
 void
@@ -87,14 +109,17 @@ static int
 log_flush_dropped(void)
 {
 	char	 line[128];
+	size_t	 m;
 	int	 r;
 
 	if (log_dropped == 0)
 		return 0;
-	r = snprintf(line, sizeof(line), "%sop=log dropped=%lu\n", log_prefix,
-	    log_dropped);
-	if (r <= 0 || (size_t)r >= sizeof(line) ||
-	    log_put(LOG_WARNING, line, (size_t)r, strlen(log_prefix)) == -1)
+	m = log_mark(line, LOG_WARNING);
+	r = snprintf(line + m, sizeof(line) - m, "%sop=log dropped=%lu\n",
+	    log_prefix, log_dropped);
+	if (r <= 0 || (size_t)r >= sizeof(line) - m ||
+	    log_put(LOG_WARNING, line, m + (size_t)r,
+	    m + strlen(log_prefix)) == -1)
 		return -1;
 	log_dropped = 0;
 	return 0;
@@ -113,11 +138,12 @@ static void
 log_emit(int pri, int errnum, const char *fmt, va_list ap)
 {
 	char	 line[LOG_LINE_MAX];
-	size_t	 n;
+	size_t	 n, m;
 	int	 r, saved = errno;
 
-	r = snprintf(line, sizeof(line), "%s", log_prefix);
-	n = r < 0 ? 0 : (size_t)r;
+	m = log_mark(line, pri);
+	r = snprintf(line + m, sizeof(line) - m, "%s", log_prefix);
+	n = m + (r < 0 ? 0 : (size_t)r);
 	if (n < sizeof(line)) {
 		r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 		if (r > 0)
@@ -132,7 +158,7 @@ log_emit(int pri, int errnum, const char *fmt, va_list ap)
 	if (n > sizeof(line) - 1)
 		n = sizeof(line) - 1;
 	line[n++] = '\n';
-	log_out(pri, line, n, strlen(log_prefix));
+	log_out(pri, line, n, m + strlen(log_prefix));
 	errno = saved;
 }
 
@@ -149,8 +175,20 @@ log_out(int pri, const char *line, size_t n, size_t skip)
 void
 log_line(const char *line, size_t n)
 {
-	/* A child's line: its level is not known here, its prefix is kept. */
-	log_out(LOG_INFO, line, n, 0);
+	const size_t	 pl = sizeof(LOG_CHILD_PREFIX) - 1;
+	int		 pri = LOG_INFO;
+
+	/* A child's line keeps its prefix; its mark, if any, goes. */
+	if (n >= 3 + pl && line[0] == '<' && line[1] >= '0' &&
+	    line[1] <= '7' && line[2] == '>' &&
+	    memcmp(line + 3, LOG_CHILD_PREFIX, pl) == 0) {
+		pri = line[1] - '0';
+		if (pri < LOG_ERR)
+			pri = LOG_ERR;
+		line += 3;
+		n -= 3;
+	}
+	log_out(pri, line, n, 0);
 }
 
 /* One variadic wrapper: log_emit(pri, errnum, fmt, ...) from a function. */

@@ -13,6 +13,11 @@
 
 void	log_init(const char *prefix);	/* "privconf[listener]: ", "privconfd: " */
 /*
+ * The children: every line starts with "<N>", N its syslog level (as in
+ * sd-daemon(3)), which privconfd's log_line reads and takes off.
+ */
+void	log_mark_levels(bool on);
+/*
  * Another destination for every line (privconfd's syslog or log file,
  * daemon/logdest.c): put gets the whole line as fd 2 would (newline
  * included), its syslog level (LOG_INFO ...), and the length of the
@@ -41,7 +46,10 @@ bool	log_escape(char *dst, size_t n, const char *s, size_t len,
 	    bool quoted);
 /*
  * Write a line formatted elsewhere (privconfd relaying a child's line),
- * ending in a newline, with the same accounting of dropped lines.
+ * ending in a newline, with the same accounting of dropped lines.  A
+ * leading "<N>" before a child's prefix ("privconf[") is its level,
+ * taken off; never above LOG_ERR, so that no child can make syslog wall
+ * an emergency.  Without one the line is LOG_INFO.
  */
 void	log_line(const char *line, size_t n);
 /* Lines dropped (a full pipe) and not yet reported by op=log dropped=N. */

@@ -132,6 +132,8 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		exit(1);
 	log_init("privconf[listener]: ");
+	/* Its stderr is privconfd's relay, which reads each line's level. */
+	log_mark_levels(true);
 	if (contract_parse(CONTRACT_LISTENER, argc, argv, &args, err,
 	    sizeof(err)) == -1)
 		fatalx("op=start why=\"%s\"", err);

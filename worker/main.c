@@ -112,6 +112,8 @@ main(int argc, char **argv)
 	int		 status;
 
 	log_init("privconf[worker]: ");
+	/* Its stderr is privconfd's relay, which reads each line's level. */
+	log_mark_levels(true);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		fatal("op=prctl");
 	/* A vanished listener must be an error return, never a signal. */

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,7 +28,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "tests/integration/harness.h"
+
+#define NOBODY_UID	65534
 
 static struct h_daemon	d;
 static pid_t		daemon_pid;	/* the detached one */
@@ -251,10 +255,46 @@ read_syslog(int fd, char **all, const char *text)
 	}
 }
 
+/*
+ * A connection to addr whose SO_PEERCRED is nobody while what is sent on
+ * it carries root's credentials (root only): a child with effective uid
+ * 65534 and file-system uid 0 (so the socket's path lets it through)
+ * connects and hands the socket over.
+ */
+static int
+connect_as_nobody(const char *addr)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int		 sp[2], fd, st;
+	char		 b = 0;
+	pid_t		 pid;
+
+	cr_assert_lt(strlen(addr), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, addr, strlen(addr) + 1);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	if ((pid = fork()) == 0) {
+		if (setresuid(0, NOBODY_UID, 0) == -1)
+			_exit(2);
+		setfsuid(0);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+			_exit(3);
+		_exit(fdpass_send(sp[1], &b, 1, fd, 0) == 1 ? 0 : 4);
+	}
+	cr_assert_eq(fdpass_recv(sp[0], &b, 1, &fd), 1, "no socket");
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s",
+	    h_status_text(st));
+	close(sp[0]);
+	close(sp[1]);
+	return fd;
+}
+
 Test(signals, detached_logs_go_to_syslog)
 {
-	char	*all = "", *line, *prefix, *w1, *w2, *w3;
-	int	 fd, pid;
+	char		*all = "", *line, *prefix, *w1, *w2, *w3;
+	struct h_bytes	 reply;
+	int		 fd, pid, c;
 
 	if (!h_is_root())
 		cr_skip_test("needs root for a mount namespace");
@@ -293,6 +333,22 @@ Test(signals, detached_logs_go_to_syslog)
 	line = read_syslog(fd, &all, "op=signal signal=SIGHUP");
 	cr_assert(strncmp(line, "<30>", 4) == 0, "%s", line);
 	h_expect(d.addr, "ping\n", H_PONG);
+	/*
+	 * A child's warning keeps its level: root's line on a socket that
+	 * nobody connected is refused by the worker with a warning.
+	 */
+	c = connect_as_nobody(d.addr);
+	h_sends(c, "sandbox/read?\n");
+	h_read_all(c, &reply);
+	cr_assert(reply.len > 0 && strstr(reply.p, "\"err\":13") != NULL,
+	    "reply: %s", h_escape(reply.p, reply.len, 200));
+	h_bytes_free(&reply);
+	close(c);
+	line = read_syslog(fd, &all, "why=\"credentials above the "
+	    "connection's\"");
+	cr_assert(strncmp(line, "<28>", 4) == 0 && strstr(line,
+	    h_printf("%sprivconf[worker]: op=request ", prefix)) != NULL,
+	    "not LOG_DAEMON|LOG_WARNING with the worker's prefix: %s", line);
 	cr_assert(kill(pid, SIGTERM) == 0);
 	read_syslog(fd, &all, h_printf("%sop=stop why=\"stopped\"", prefix));
 	daemon_pid = 0;

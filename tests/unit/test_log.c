@@ -173,3 +173,74 @@ Test(log, route_sends_level_line_and_prefix_length)
 	close(p[0]);
 	close(p[1]);
 }
+
+static void
+emit_marked(void)
+{
+	log_init("privconf[worker]: ");
+	log_mark_levels(true);
+	log_info("op=a");
+	log_warnx("op=b");
+	log_set_verbose(1);
+	log_debug("op=c");
+	log_set_verbose(0);
+	log_mark_levels(false);
+}
+
+/* A child's lines carry their level for privconfd: "<N>" first. */
+Test(log, child_lines_start_with_their_level)
+{
+	cr_assert_str_eq(captured(emit_marked),
+	    "<6>privconf[worker]: op=a\n"
+	    "<4>privconf[worker]: op=b\n"
+	    "<7>privconf[worker]: op=c\n");
+}
+
+/*
+ * privconfd takes a child's mark off and logs the line at its level,
+ * never above LOG_ERR; a mark not followed by a child's prefix, or not a
+ * level, is text of a line at LOG_INFO.
+ */
+Test(log, relayed_mark_is_the_level_capped_at_err)
+{
+	static const struct {
+		const char	*in, *out;
+		int		 pri;
+	} t[] = {
+		{ "<4>privconf[worker]: op=x\n", "privconf[worker]: op=x\n",
+		    LOG_WARNING },
+		{ "<7>privconf[listener]: op=y\n",
+		    "privconf[listener]: op=y\n", LOG_DEBUG },
+		{ "<3>privconf[worker]: op=z\n", "privconf[worker]: op=z\n",
+		    LOG_ERR },
+		{ "<0>privconf[worker]: op=e\n", "privconf[worker]: op=e\n",
+		    LOG_ERR },
+		{ "<2>privconf[worker]: op=c\n", "privconf[worker]: op=c\n",
+		    LOG_ERR },
+		{ "<4>op=no prefix\n", "<4>op=no prefix\n", LOG_INFO },
+		{ "<8>privconf[worker]: op=x\n", "<8>privconf[worker]: op=x\n",
+		    LOG_INFO },
+		{ "<4privconf[worker]: op=x\n", "<4privconf[worker]: op=x\n",
+		    LOG_INFO },
+		{ "<4>\n", "<4>\n", LOG_INFO },
+	};
+	int	 p[2], saved;
+	size_t	 i;
+
+	cr_assert_eq(pipe2(p, O_NONBLOCK), 0);
+	saved = dup(2);
+	dup2(p[1], 2);
+	log_init("privconfd: ");
+	log_route(hook, false);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		log_line(t[i].in, strlen(t[i].in));
+		cr_assert_eq(hook_pri, t[i].pri, "%s", t[i].in);
+		cr_assert_eq(hook_skip, 0);
+		cr_assert_str_eq(hook_line, t[i].out);
+	}
+	log_route(NULL, true);
+	dup2(saved, 2);
+	close(saved);
+	close(p[0]);
+	close(p[1]);
+}
