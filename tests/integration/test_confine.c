@@ -575,8 +575,9 @@ Test(confine, worker_refuses_an_empty_run_id)
 	    h_status_text(st));
 	n = read(ep[0], log, sizeof(log) - 1);
 	cr_assert_gt(n, 0);
+	/* Its stderr is privconfd's relay: the line starts with its level. */
 	cr_assert_str_eq(log,
-	    "privconf[worker]: op=start why=\"--run-uid: bad value ''\"\n");
+	    "<3>privconf[worker]: op=start why=\"--run-uid: bad value ''\"\n");
 	close(ep[0]);
 	close(sv[0]);
 	free(exe);
