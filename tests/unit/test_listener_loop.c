@@ -63,6 +63,23 @@ static struct rig rig;
 /* >= 0: the listener logs verbosely to this fd instead of stderr. */
 static int	 rig_logfd = -1;
 
+/* The listener's next rig logs verbosely to an unnamed file. */
+static void
+rig_log_open(void)
+{
+	char	 path[] = "/tmp/privconf-test-log-XXXXXX";
+
+	cr_assert_geq(rig_logfd = mkstemp(path), 0);
+	unlink(path);
+}
+
+static void
+rig_log_close(void)
+{
+	close(rig_logfd);
+	rig_logfd = -1;
+}
+
 static uint64_t
 now_ms(void)
 {
@@ -831,22 +848,28 @@ Test(listener_loop, loop_back_pressure_loses_no_reply)
 	close(fd);
 }
 
+/* What the listener logged so far (the first 64 KiB). */
+static const char *
+log_text(int fd)
+{
+	static char	 text[1 << 16];
+	ssize_t		 n;
+
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	cr_assert_geq(n, 0);
+	text[n] = '\0';
+	return text;
+}
+
 /* Wait until the listener's log holds s. */
 static void
 log_wait(int fd, const char *s)
 {
-	static char	 text[1 << 16];
 	uint64_t	 end = now_ms() + DEADLINE_MS;
-	ssize_t		 n;
 
-	for (;;) {
-		n = pread(fd, text, sizeof(text) - 1, 0);
-		cr_assert_geq(n, 0);
-		text[n] = '\0';
-		if (strstr(text, s) != NULL)
-			return;
+	while (strstr(log_text(fd), s) == NULL) {
 		cr_assert_lt(now_ms(), end, "no \"%s\" in the log:\n%s", s,
-		    text);
+		    log_text(fd));
 		usleep(5000);
 	}
 }
@@ -858,15 +881,13 @@ log_wait(int fd, const char *s)
 Test(listener_loop, loop_full_worker_queue_pauses_only_its_clients)
 {
 	const size_t	 lines = 20000, len = 100, cap = 8u << 20;
-	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
 	char		*buf = malloc(cap), line[128];
 	size_t		 i, n;
 	pid_t		 w;
 	int		 a, b, c, st;
 
 	cr_assert_not_null(buf);
-	cr_assert_geq(rig_logfd = mkstemp(path), 0);
-	unlink(path);
+	rig_log_open();
 	rig_start(NULL);
 	a = cl_connect();
 	cl_sends(a, "prompt i\nhold\n");
@@ -901,8 +922,7 @@ Test(listener_loop, loop_full_worker_queue_pauses_only_its_clients)
 	close(a);
 	close(b);
 	close(c);
-	close(rig_logfd);
-	rig_logfd = -1;
+	rig_log_close();
 }
 
 /*
@@ -913,15 +933,13 @@ Test(listener_loop, loop_full_worker_queue_pauses_only_its_clients)
 Test(listener_loop, loop_full_link_still_answers_builtins)
 {
 	enum { NCL = 12, PER = CONN_INFLIGHT_MAX + 8, LEN = 4000 };
-	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
 	static char	 buf[NCL][PER * (LEN + 3) + 64];
 	char		*line = malloc(LEN + 1);
 	int		 a, c, cl[NCL], i, j;
 	size_t		 n;
 
 	cr_assert_not_null(line);
-	cr_assert_geq(rig_logfd = mkstemp(path), 0);
-	unlink(path);
+	rig_log_open();
 	rig_start(NULL);
 	a = cl_connect();
 	cl_sends(a, "prompt i\nhold\n");
@@ -949,8 +967,7 @@ Test(listener_loop, loop_full_link_still_answers_builtins)
 	free(line);
 	close(a);
 	close(c);
-	close(rig_logfd);
-	rig_logfd = -1;
+	rig_log_close();
 }
 
 Test(listener_loop, loop_client_gone_with_request_in_flight)
@@ -975,15 +992,10 @@ Test(listener_loop, loop_client_gone_with_request_in_flight)
 static int
 log_count(int fd, const char *s)
 {
-	static char	 text[1 << 16];
 	const char	*p;
-	ssize_t		 n;
 	int		 k = 0;
 
-	n = pread(fd, text, sizeof(text) - 1, 0);
-	cr_assert_geq(n, 0);
-	text[n] = '\0';
-	for (p = text; (p = strstr(p, s)) != NULL; p++)
+	for (p = log_text(fd); (p = strstr(p, s)) != NULL; p++)
 		k++;
 	return k;
 }
@@ -996,12 +1008,10 @@ log_count(int fd, const char *s)
  */
 Test(listener_loop, loop_one_shot_gone_before_its_reply)
 {
-	char		 path[] = "/tmp/privconf-test-log-XXXXXX";
 	uint64_t	 end = now_ms() + DEADLINE_MS;
 	int		 a, b;
 
-	cr_assert_geq(rig_logfd = mkstemp(path), 0);
-	unlink(path);
+	rig_log_open();
 	rig_start(NULL);
 	a = cl_connect();
 	cl_sends(a, "hold\n");
@@ -1021,8 +1031,7 @@ Test(listener_loop, loop_one_shot_gone_before_its_reply)
 		usleep(5000);
 	}
 	cr_assert_eq(log_count(rig_logfd, "op=close"), 3);
-	close(rig_logfd);
-	rig_logfd = -1;
+	rig_log_close();
 }
 
 Test(listener_loop, loop_fatal_closes_everything_and_exits_zero)
