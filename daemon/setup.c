@@ -38,15 +38,36 @@ setup_bare(struct buf *out, enum wire_type t)
 		fatal("op=setup why=\"cannot frame %s\"", wire_type_name(t));
 }
 
-/* Every line (MARK before line mark), then SETUP_DONE, as one stream. */
+/*
+ * Frames are made as the worker takes them, SETUP_FRAMES_AHEAD bytes at
+ * a time, not all at once: a copy of a 256 MiB journal in frames would
+ * double what privconfd holds at start.
+ */
+#define SETUP_FRAMES_AHEAD	(256 * 1024)
+
+/* Where the stream of frames stands: the next line, and whether done. */
+struct setup_framer {
+	const struct profile	*p;
+	size_t			 mark;	/* MARK before this line; SIZE_MAX: none */
+	size_t			 next;
+	bool			 done;	/* SETUP_DONE is in out */
+};
+
+/*
+ * The next lines (MARK before line mark), then SETUP_DONE, until out
+ * holds SETUP_FRAMES_AHEAD bytes.
+ */
 static void
-setup_frames(struct buf *out, const struct profile *p, size_t mark)
+setup_frames(struct buf *out, struct setup_framer *f)
 {
+	const struct profile *p = f->p;
 	struct wire_msg	 m;
 	size_t		 i;
 
-	for (i = 0; i < p->n; i++) {
-		if (i == mark)
+	buf_compact(out);
+	for (i = f->next; i < p->n && buf_unread(out) < SETUP_FRAMES_AHEAD;
+	    i++) {
+		if (i == f->mark)
 			setup_bare(out, WIRE_MARK);
 		memset(&m, 0, sizeof(m));
 		m.type = WIRE_SETUP;
@@ -61,9 +82,13 @@ setup_frames(struct buf *out, const struct profile *p, size_t mark)
 			    p->lines[i].source,
 			    (unsigned long)p->lines[i].lineno);
 	}
-	if (mark >= p->n && mark != SIZE_MAX)
+	f->next = i;
+	if (i < p->n || f->done)
+		return;
+	if (f->mark >= p->n && f->mark != SIZE_MAX)
 		setup_bare(out, WIRE_MARK);
 	setup_bare(out, WIRE_SETUP_DONE);
+	f->done = true;
 }
 
 /*
@@ -246,6 +271,7 @@ enum setup_result
 setup_run(int fd, const struct profile *p, struct supervisor *sv,
     struct child *worker, struct setup_dump *dump)
 {
+	struct setup_framer fr = { .p = p, .next = 0, .done = false };
 	struct buf	 out = BUF_INIT, in = BUF_INIT;
 	struct pollfd	 pfd[3];
 	int64_t		 deadline, left;
@@ -253,7 +279,8 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 	bool		 sending = true;
 	int		 r = -1, nfd;
 
-	setup_frames(&out, p, dump != NULL ? dump->mark : SIZE_MAX);
+	fr.mark = dump != NULL ? dump->mark : SIZE_MAX;
+	setup_frames(&out, &fr);
 	if (buf_reserve(&in, WIRE_HDR_LEN + WIRE_BODY_MAX) == -1)
 		fatal("op=setup why=\"buffer\"");
 	/* The clock restarts with every byte the worker takes. */
@@ -292,6 +319,8 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			if (n > 0) {
 				buf_consume(&out, (size_t)n);
 				deadline = (int64_t)clock_ms() + SETUP_TIMEOUT_MS;
+				if (buf_unread(&out) < SETUP_FRAMES_AHEAD / 2)
+					setup_frames(&out, &fr);
 				sending = buf_unread(&out) > 0;
 			} else if (n == -1 && errno != EAGAIN &&
 			    errno != EINTR) {
@@ -315,7 +344,8 @@ setup_run(int fd, const struct profile *p, struct supervisor *sv,
 			in.len += (size_t)n;
 			/* A long DUMP: the clock restarts with every byte. */
 			deadline = (int64_t)clock_ms() + SETUP_TIMEOUT_MS;
-			r = setup_answer(&in, p, buf_unread(&out) == 0, dump);
+			r = setup_answer(&in, p,
+			    fr.done && buf_unread(&out) == 0, dump);
 			if (r == -1 && in.len == in.cap) {
 				log_warnx("op=setup why=\"frame too long\"");
 				r = SETUP_FAILED;
