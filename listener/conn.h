@@ -65,7 +65,6 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;		/* the loop's connections */
 	TAILQ_ENTRY(conn)	 dentry;	/* ctx->dirty */
 	TAILQ_ENTRY(conn)	 lwentry;	/* ctx->linkwait */
-	TAILQ_ENTRY(conn)	 rentry;	/* the loop's readable list */
 	struct conn_ctx		*ctx;
 	int			 fd;
 	uint64_t		 cid;		/* its id on the link; 0: none yet */
@@ -85,17 +84,12 @@ struct conn {
 	uint64_t		 t_owed;	/* worker owes progress since; 0 */
 	uint32_t		 events;	/* armed in epoll */
 	/*
-	 * In epoll, edge-triggered.  A new connection is not: accept reads
-	 * it at once (a one-shot client's line is usually there), and
-	 * loop_arm adds it only when it waits for something.  A one-shot
-	 * client so costs no epoll_ctl at all, and a connection whose lines
-	 * are held back none either (level-triggered, it cost a MOD to stop
-	 * reading and another to start again).
+	 * In epoll.  A new connection is not: accept reads it at once (a
+	 * one-shot client's line is usually there), and loop_arm adds it
+	 * only when it waits for something.  A one-shot client so costs no
+	 * epoll_ctl at all, not three (ADD, MOD when reading stops, DEL).
 	 */
 	bool			 registered;
-	/* May have bytes to read: an edge (or accept) since the last EAGAIN. */
-	bool			 rd;
-	bool			 rlisted;	/* on the loop's readable list */
 	bool			 dirty;
 	bool			 linkwaiting;	/* on ctx->linkwait */
 	bool			 authed;	/* had an authenticated line */

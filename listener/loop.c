@@ -108,7 +108,6 @@ loop_new(const struct contract_args *o, int link_fd, int listen_fd)
 	l->ctx.now = clock_ms();
 	TAILQ_INIT(&l->conns);
 	TAILQ_INIT(&l->graveyard);
-	TAILQ_INIT(&l->readable);
 	/*
 	 * Read once, before confinement forbids it; confinement keeps the
 	 * soft limit, and EMFILE is still handled if it is lower after all.
@@ -137,24 +136,6 @@ loop_epoll_fd(const struct loop *l)
 	return l->epfd;
 }
 
-static void
-loop_readable_add(struct loop *l, struct conn *c)
-{
-	if (!c->rlisted) {
-		c->rlisted = true;
-		TAILQ_INSERT_TAIL(&l->readable, c, rentry);
-	}
-}
-
-static void
-loop_readable_del(struct loop *l, struct conn *c)
-{
-	if (c->rlisted) {
-		c->rlisted = false;
-		TAILQ_REMOVE(&l->readable, c, rentry);
-	}
-}
-
 void
 loop_close(struct loop *l, struct conn *c, const char *why)
 {
@@ -166,7 +147,6 @@ loop_close(struct loop *l, struct conn *c, const char *why)
 	if (c->dead)
 		return;
 	c->dead = true;
-	loop_readable_del(l, c);
 	if (c->dirty) {
 		TAILQ_REMOVE(&l->ctx.dirty, c, dentry);
 		c->dirty = false;
@@ -221,14 +201,11 @@ loop_read(struct loop *l, struct conn *c, int max)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			/* Drained: the next edge says when there is more. */
-			c->rd = false;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				loop_close(l, c, "recv");
 			return;
 		}
 		if (n == 0) {
-			c->rd = false;
 			conn_eof(c);
 			return;
 		}
@@ -245,7 +222,6 @@ loop_read(struct loop *l, struct conn *c, int max)
 void
 loop_read_new(struct loop *l, struct conn *c)
 {
-	c->rd = true;
 	loop_read(l, c, 1);
 	/* EAGAIN too: loop_arm watches it. */
 	conn_touch(c);
@@ -267,7 +243,6 @@ loop_hangup(struct loop *l, struct conn *c)
 	}
 	c->registered = false;
 	c->events = 0;
-	loop_readable_del(l, c);
 	conn_gone(c);
 }
 
@@ -284,38 +259,11 @@ loop_client(struct loop *l, struct conn *c, uint32_t ev)
 		loop_hangup(l, c);
 		return;
 	}
-	/* Read in turn with the others, one chunk per pass (loop_reads). */
-	if (ev & EPOLLIN) {
-		c->rd = true;
-		if (conn_wants_read(c))
-			loop_readable_add(l, c);
-	}
+	/* One chunk per pass, so that no client starves the others. */
+	if (ev & EPOLLIN)
+		loop_read(l, c, 1);
 	if (ev & EPOLLOUT)
 		conn_touch(c);
-}
-
-/*
- * One chunk from each connection that may have bytes and wants them, so
- * that no client starves the others; one that still may and wants goes
- * to the back for the next pass (which then does not sleep).
- */
-static void
-loop_reads(struct loop *l)
-{
-	struct conn	*c;
-	size_t		 n = 0, todo;
-
-	TAILQ_FOREACH(c, &l->readable, rentry)
-		n++;
-	for (todo = n; todo > 0 && (c = TAILQ_FIRST(&l->readable)) != NULL;
-	    todo--) {
-		loop_readable_del(l, c);
-		if (c->dead || c->gone || !c->rd || !conn_wants_read(c))
-			continue;
-		loop_read(l, c, 1);
-		if (!c->dead && !c->gone && c->rd && conn_wants_read(c))
-			loop_readable_add(l, c);
-	}
 }
 
 /* Close the connections whose auth or idle time is up. */
@@ -377,27 +325,20 @@ loop_flush(struct loop *l, struct conn *c)
 }
 
 /*
- * Read c in turn when it may have bytes and wants them; watch it when it
- * needs an edge: it wants input but has read all there was, or output
- * waits for room.  Input stays watched (edge-triggered, so a connection
- * that does not want to read costs an edge, not a MOD), output only
- * while it waits.  One that waits for nothing (its replies are due from
- * the worker) and is not watched yet stays so: a hang-up then shows as
- * EPIPE when its reply is sent.
+ * Watch what c waits for.  One that waits for nothing (its replies are
+ * due from the worker) and is not watched yet stays so: a hang-up then
+ * shows as EPIPE when its reply is sent.
  */
 static void
 loop_arm(struct loop *l, struct conn *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
-	bool		 in = conn_wants_read(c);
+	struct epoll_event ev = { .events = 0 };
 
-	if (in && c->rd)
-		loop_readable_add(l, c);
+	if (conn_wants_read(c))
+		ev.events |= EPOLLIN;
 	if (buf_unread(&c->out) > 0)
 		ev.events |= EPOLLOUT;
-	if (!c->registered && !(in && !c->rd) && !(ev.events & EPOLLOUT))
-		return;
-	if (c->registered && ev.events == c->events)
+	if (ev.events == c->events && (c->registered || ev.events == 0))
 		return;
 	ev.data.ptr = c;
 	if (epoll_ctl(l->epfd, c->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
@@ -504,9 +445,6 @@ loop_timeout(const struct loop *l)
 	/* Connections wait for a link that has room again: no sleep. */
 	if (!TAILQ_EMPTY(&l->ctx.linkwait) && !link_full(&l->link))
 		return 0;
-	/* Clients have bytes this pass left unread. */
-	if (!TAILQ_EMPTY(&l->readable))
-		return 0;
 	if (t == UINT64_MAX)
 		return -1;
 	now = clock_ms();
@@ -541,7 +479,6 @@ loop_run(struct loop *l)
 			else
 				loop_client(l, p, evs[i].events);
 		}
-		loop_reads(l);
 		loop_timers(l);
 		if (!link_full(&l->link))
 			conn_link_drained(&l->ctx);

@@ -29,8 +29,6 @@ struct loop {
 	struct link		 link;
 	struct conn_list	 conns;
 	struct conn_list	 graveyard;	/* freed after the pass */
-	/* rd and wanting to read: one chunk each per pass, in turn. */
-	struct conn_list	 readable;
 	size_t			 nconns;
 	unsigned long		 max_conn;
 	unsigned long		 max_per_uid;
