@@ -18,6 +18,12 @@
 #define WIRE_REPLY_TOTAL_MAX	(64u * 1024 * 1024)	/* one whole reply, all chunks */
 #define WIRE_SOURCE_MAX		4096	/* a SETUP source name (a file path) */
 #define WIRE_WORKER_OUTQ_MAX	(1024 * 1024)	/* listener stops reading clients past this */
+/*
+ * Client sockets one sendmsg on the link carries at most, and one recvmsg
+ * of the worker takes (docs/design.md 3): each goes no later than the
+ * first byte of its CONN_OPEN.
+ */
+#define WIRE_FDS_PER_MSG	8
 
 /* Start-up and supervision (docs/design.md section 2). */
 #define SETUP_TIMEOUT_MS	10000

@@ -256,15 +256,15 @@ link_read(struct link *l)
 }
 
 /*
- * Send n bytes from the head, with the socket of p attached when p is
- * not NULL: -1 (EAGAIN, EINTR: try later), or what was sent.
+ * Send n bytes from the head with fds[0..nfd) attached: -1 (EAGAIN,
+ * EINTR: try later), or what was sent.
  */
 static ssize_t
-link_sendmsg(struct link *l, size_t n, const struct link_pass *p)
+link_sendmsg(struct link *l, size_t n, const int *fds, size_t nfd)
 {
 	ssize_t	 w;
 
-	w = fdpass_send(l->fd, buf_head(&l->out), n, p != NULL ? p->fd : -1,
+	w = fdpass_sendv(l->fd, buf_head(&l->out), n, fds, nfd,
 	    MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
 	    errno != EINTR)
@@ -286,35 +286,53 @@ link_passed(struct link *l)
 	l->npass--;
 }
 
+/*
+ * The sockets whose CONN_OPEN starts within the next *n bytes, in order,
+ * at most WIRE_FDS_PER_MSG, into fds; *n shrinks so that the sockets of
+ * the frames it leaves out go with a later sendmsg, and so that bytes
+ * before the first socket's frame go alone.  How many.
+ */
+static size_t
+link_fds(const struct link *l, size_t *n, int *fds)
+{
+	const struct link_pass *p;
+	size_t		 k, nfd = 0;
+
+	for (k = 0; k < l->npass; k++) {
+		p = &l->pass[(l->pass_head + k) % l->max];
+		if (p->at - l->sent >= *n)
+			break;
+		if (k == 0 && p->at > l->sent) {
+			*n = (size_t)(p->at - l->sent);
+			break;
+		}
+		if (nfd == WIRE_FDS_PER_MSG) {
+			*n = (size_t)(p->at - l->sent);
+			break;
+		}
+		fds[nfd++] = p->fd;
+	}
+	return nfd;
+}
+
 void
 link_write(struct link *l)
 {
-	const struct link_pass *p;
-	size_t	 n;
+	int	 fds[WIRE_FDS_PER_MSG];
+	size_t	 n, nfd, k;
 	ssize_t	 w;
 
 	/*
 	 * Each socket goes with the sendmsg that carries the first byte of
-	 * its CONN_OPEN, alone: a message never holds two sockets, so the
-	 * worker meets them in the order of their frames.
+	 * its CONN_OPEN, up to WIRE_FDS_PER_MSG of them in order, so the
+	 * worker meets them in the order of their frames; a short write may
+	 * send a socket ahead of its frame, never after it.
 	 */
 	while ((n = buf_unread(&l->out)) > 0) {
-		p = NULL;
-		if (l->npass > 0) {
-			p = &l->pass[l->pass_head];
-			if (p->at > l->sent) {
-				if (n > p->at - l->sent)
-					n = (size_t)(p->at - l->sent);
-				p = NULL;
-			} else if (l->npass > 1 &&
-			    l->pass[(l->pass_head + 1) % l->max].at - l->sent <
-			    n)
-				n = (size_t)(l->pass[(l->pass_head + 1) %
-				    l->max].at - l->sent);
-		}
-		if ((w = link_sendmsg(l, n, p)) <= 0)
+		nfd = link_fds(l, &n, fds);
+		if ((w = link_sendmsg(l, n, fds, nfd)) <= 0)
 			break;
-		if (p != NULL)
+		for (k = 0; k < nfd; k++)
 			link_passed(l);
 		buf_consume(&l->out, (size_t)w);
 		l->sent += (uint64_t)w;

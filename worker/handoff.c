@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include "common/access.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "worker/handoff.h"
 
-/* What one recvmsg can carry: the listener sends one socket at a time. */
-#define HANDOFF_PER_READ	8
+/* What one recvmsg can carry: an honest listener's sendmsg, no more. */
+#define HANDOFF_PER_READ	WIRE_FDS_PER_MSG
 
 void
 handoff_init(struct handoff *h)
@@ -80,7 +81,7 @@ handoff_recv(struct handoff *h, int link, void *buf, size_t cap)
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_RIGHTS)
 			handoff_queue(h, cm);
-	/* The kernel closed what did not fit: an honest listener sends one. */
+	/* The kernel closed what did not fit: more than a listener sends. */
 	if (msg.msg_flags & MSG_CTRUNC)
 		fatalx("op=protocol why=\"too many sockets in one message\"");
 	return n;

@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -295,4 +297,106 @@ Test(listener_link, link_worker_eof_is_fatal, .init = setup, .exit_code = 1)
 	close(sv[1]);
 	link_read(&f.link);
 	cr_assert_fail("EOF from the worker was accepted");
+}
+
+/*
+ * The client sockets go to the worker in the order of their CONN_OPEN
+ * frames, several per sendmsg (at most WIRE_FDS_PER_MSG), each in the
+ * recvmsg that brings its frame's first byte or an earlier one.
+ */
+Test(listener_link, link_sockets_go_in_order_several_per_message)
+{
+	enum { NC = 20, NMSG = 64 };
+	struct conn	 c[NC];
+	int		 pair[NC][2], sv[2], got[NC], ngot = 0, fd, nmulti = 0;
+	size_t		 mstart[NMSG], mend[NMSG], mfd0[NMSG], nmsg = 0, k, j;
+	size_t		 off = 0, at;
+	struct stat	 a, b;
+	struct buf	 in = BUF_INIT;
+	struct wire_msg	 m;
+	const char	*why;
+	ssize_t		 n, r;
+
+	log_init("privconf[listener]: ");
+	fx_init(&f);
+	link_free(&f.link);
+	link_init(&f.link, -1, NC + 1);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	f.link.fd = sv[0];
+	for (k = 0; k < NC; k++) {
+		cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair[k]), 0);
+		conn_init(&c[k], &f.ctx, pair[k][0], &fx_user);
+		conn_input(&c[k], (const uint8_t *)"x\n", 2, &fx_user, 1);
+	}
+	link_write(&f.link);
+	cr_assert_eq(link_queued(&f.link), 0);
+	shutdown(sv[0], SHUT_WR);
+	/* The worker's side: every message, its bytes and its sockets. */
+	cr_assert_eq(buf_reserve(&in, 1 << 16), 0);
+	for (;;) {
+		union {
+			struct cmsghdr	 hdr;
+			char		 space[CMSG_SPACE(2 * WIRE_FDS_PER_MSG *
+					    sizeof(int))];
+		} ctl;
+		struct iovec	 iov = { in.data + in.len, in.cap - in.len };
+		struct msghdr	 msg = { .msg_iov = &iov, .msg_iovlen = 1,
+		    .msg_control = ctl.space,
+		    .msg_controllen = sizeof(ctl.space) };
+		struct cmsghdr	*cm;
+		size_t		 nfd = 0;
+
+		n = recvmsg(sv[1], &msg, MSG_CMSG_CLOEXEC);
+		cr_assert_geq(n, 0);
+		if (n == 0)
+			break;
+		cr_assert_lt(nmsg, NMSG);
+		cr_assert_eq(msg.msg_flags & MSG_CTRUNC, 0);
+		mstart[nmsg] = in.len;
+		mfd0[nmsg] = (size_t)ngot;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm))
+			for (j = 0; j < (cm->cmsg_len - CMSG_LEN(0)) /
+			    sizeof(int); j++) {
+				memcpy(&fd, CMSG_DATA(cm) + j * sizeof(int),
+				    sizeof(int));
+				cr_assert_lt(ngot, NC);
+				got[ngot++] = fd;
+				nfd++;
+			}
+		cr_assert_leq(nfd, WIRE_FDS_PER_MSG);
+		if (nfd > 1)
+			nmulti++;
+		in.len += (size_t)n;
+		mend[nmsg++] = in.len;
+	}
+	cr_assert_eq(ngot, NC, "%d sockets for %d connections", ngot, NC);
+	cr_assert_gt(nmulti, 0, "no message carried more than one socket");
+	/* The k-th CONN_OPEN is the k-th socket, there by its first byte. */
+	for (k = 0; off < in.len; off += (size_t)r) {
+		r = wire_decode(in.data + off, in.len - off, &m, &why);
+		cr_assert_gt(r, 0, "bad frame: %s", why ? why : "?");
+		if (m.type != WIRE_CONN_OPEN)
+			continue;
+		for (at = 0; at < nmsg && !(mstart[at] <= off &&
+		    off < mend[at]); at++)
+			;
+		cr_assert_lt(at, nmsg);
+		cr_assert_lt(k, mfd0[at] + (at + 1 < nmsg ? mfd0[at + 1] -
+		    mfd0[at] : (size_t)ngot - mfd0[at]),
+		    "socket %zu came after its CONN_OPEN", k);
+		cr_assert_eq(fstat(got[k], &a), 0);
+		cr_assert_eq(fstat(pair[k][0], &b), 0);
+		cr_assert_eq(a.st_ino, b.st_ino, "socket %zu is another's", k);
+		k++;
+	}
+	cr_assert_eq(k, NC);
+	for (k = 0; k < NC; k++) {
+		close(got[k]);
+		conn_release(&c[k]);
+		close(pair[k][0]);
+		close(pair[k][1]);
+	}
+	buf_free(&in);
+	close(sv[1]);
 }
