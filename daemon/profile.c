@@ -49,6 +49,35 @@ profile_skip(const char *s, size_t len)
 	return true;
 }
 
+#define PROFILE_BLOCK	(1024 * 1024)
+
+struct profile_block {
+	struct profile_block	*next;
+	size_t			 used;
+	char			 data[];
+};
+
+/* Room for n bytes of text that stay put until profile_free; NULL: ENOMEM. */
+static char *
+profile_room(struct profile *p, size_t n)
+{
+	struct profile_block	*b;
+	size_t			 size = n > PROFILE_BLOCK ? n : PROFILE_BLOCK;
+
+	if (p->blocks == NULL || p->room < n) {
+		if ((b = malloc(sizeof(*b) + size)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->next = p->blocks;
+		p->blocks = b;
+		p->room = size;
+	}
+	b = p->blocks;
+	b->used += n;
+	p->room -= n;
+	return b->data + b->used - n;
+}
+
 static int
 profile_add(struct profile *p, const char *source, uint32_t lineno,
     const char *s, size_t len)
@@ -70,7 +99,7 @@ profile_add(struct profile *p, const char *source, uint32_t lineno,
 		p->cap = cap;
 	}
 	/* len <= PROFILE_LINE_MAX, so len + 1 cannot wrap. */
-	if ((text = malloc(len + 1)) == NULL)
+	if ((text = profile_room(p, len + 1)) == NULL)
 		return -1;
 	memcpy(text, s, len);
 	text[len] = '\0';
@@ -78,7 +107,7 @@ profile_add(struct profile *p, const char *source, uint32_t lineno,
 	l->source = source;
 	l->lineno = lineno;
 	l->text = text;
-	l->len = len;
+	l->len = (uint32_t)len;
 	return 0;
 }
 
@@ -268,10 +297,13 @@ profile_find(const struct profile *p, const uint8_t *source,
 void
 profile_free(struct profile *p)
 {
-	size_t	 i;
+	struct profile_block	*b;
 
-	for (i = 0; i < p->n; i++)
-		free(p->lines[i].text);
+	while ((b = p->blocks) != NULL) {
+		p->blocks = b->next;
+		free(b);
+	}
+	p->room = 0;
 	free(p->lines);
 	p->lines = NULL;
 	p->n = p->cap = 0;

@@ -15,18 +15,27 @@
 
 struct profile_line {
 	const char	*source;	/* the -P argument, as given */
+	char		*text;		/* len bytes and a NUL, in a block */
 	uint32_t	 lineno;	/* from 1 */
-	char		*text;		/* len bytes and a NUL */
-	size_t		 len;
+	uint32_t	 len;		/* at most PROFILE_LINE_MAX */
 };
+
+/*
+ * The texts live in blocks of PROFILE_BLOCK bytes (a longer line gets a
+ * block of its own), not one malloc each: a journal of millions of short
+ * commands would pay malloc's header and rounding on every one.
+ */
+struct profile_block;
 
 struct profile {
 	struct profile_line	*lines;
 	size_t			 n;
 	size_t			 cap;
+	struct profile_block	*blocks;	/* newest first */
+	size_t			 room;		/* free bytes in the newest */
 };
 
-#define PROFILE_INIT	{ NULL, 0, 0 }
+#define PROFILE_INIT	{ NULL, 0, 0, NULL, 0 }
 
 /* What the ipc lines ask for; the last line of each kind wins. */
 struct profile_ipc {

@@ -140,7 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (l->lineno != lineno || l->len != len ||
 		    memcmp(l->text, s, len) != 0 || l->text[len] != '\0' ||
 		    strcmp(l->source, SOURCE) != 0)
-			FAIL("line %u read as line %u of %zu bytes", lineno,
+			FAIL("line %u read as line %u of %u bytes", lineno,
 			    l->lineno, l->len);
 		/* profile_find is linear: the first lines only, or O(n^2). */
 		if (k <= 64 && profile_find(&p, (const uint8_t *)SOURCE,
