@@ -326,3 +326,44 @@ Test(daemon_profile, find_matches_source_and_line)
 }
 
 
+
+/*
+ * Texts live in 1 MiB blocks: 300,000 lines (about 7 MB, longest lines
+ * included) come back whole, each in place, across block boundaries.
+ */
+Test(daemon_profile, many_lines_across_text_blocks_stay_whole)
+{
+	enum { N = 300000 };
+	struct buf	 b = BUF_INIT;
+	char		 want[64], *longest;
+	size_t		 i;
+
+	longest = malloc(PROFILE_LINE_MAX + 1);
+	cr_assert_not_null(longest);
+	memset(longest, 'L', PROFILE_LINE_MAX);
+	longest[PROFILE_LINE_MAX] = '\0';
+	for (i = 0; i < N; i++) {
+		if (i % 1000 == 999)
+			cr_assert_eq(buf_printf(&b, "%s\n", longest), 0);
+		else
+			cr_assert_eq(buf_printf(&b, "allow/read+/x/%zu\n", i),
+			    0);
+	}
+	profile_free(&prof);
+	cr_assert_eq(profile_read(&prof, file(buf_head(&b), buf_unread(&b)),
+	    err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	cr_assert_eq(prof.n, N);
+	for (i = 0; i < N; i++) {
+		if (i % 1000 == 999) {
+			line_is(i, (uint32_t)i + 1, longest);
+			continue;
+		}
+		snprintf(want, sizeof(want), "allow/read+/x/%zu", i);
+		line_is(i, (uint32_t)i + 1, want);
+	}
+	profile_free(&prof);
+	cr_assert_eq(prof.n, 0);
+	free(longest);
+	buf_free(&b);
+}
