@@ -956,3 +956,101 @@ Test(worker_session, session_input_takes_frames_cut_anywhere)
 	close(pv[0]);
 	close(pv[1]);
 }
+
+/*
+ * docs/design.md 3: the listener sends several sockets in one message
+ * (up to WIRE_FDS_PER_MSG), each with or before its CONN_OPEN; every
+ * connection then answers from its own socket's identity.
+ */
+Test(worker_session, several_sockets_in_one_message_open_each_connection)
+{
+	enum { N = FAKE_MAX_CONN - 1 };
+	struct fake	 f;
+	struct buf	 b = BUF_INIT;
+	struct wire_msg	 m, r;
+	int		 socks[N];
+	size_t		 k;
+	ssize_t		 w;
+
+	fake_start(&f);
+	fake_ready(&f);
+	for (k = 0; k < N; k++) {
+		socks[k] = own_socket();
+		m = (struct wire_msg){ .type = WIRE_CONN_OPEN,
+		    .conn = WIRE_CONN_ID(1, k + 1), .credit = 4096 };
+		cr_assert_eq(wire_encode(&b, &m), 0);
+	}
+	w = fdpass_sendv(f.fd, b.data, b.len, socks, N, MSG_NOSIGNAL);
+	cr_assert_eq(w, (ssize_t)b.len, "sendmsg: %s", strerror(errno));
+	for (k = 0; k < N; k++) {
+		close(socks[k]);
+		m = (struct wire_msg){ .type = WIRE_REQUEST,
+		    .conn = WIRE_CONN_ID(1, k + 1), .id = k + 1, .uid = 0,
+		    .gid = 0, .pid = 1, .data = (const uint8_t *)"ping",
+		    .data_len = 4 };
+		fake_send(&f, &m);
+		r = fake_recv(&f);
+		cr_assert_eq(r.type, WIRE_REPLY);
+		cr_assert_eq(r.conn, WIRE_CONN_ID(1, k + 1));
+		cr_assert_eq(r.id, k + 1);
+	}
+	buf_free(&b);
+	cr_assert_eq(fake_status(&f), 256, "EOF after requests is exit 1");
+}
+
+/* More sockets in one message than a listener sends: a lying listener. */
+Test(worker_session, more_sockets_in_one_message_than_allowed_is_fatal)
+{
+	enum { N = WIRE_FDS_PER_MSG + 1 };
+	union {
+		struct cmsghdr	 hdr;
+		char		 space[CMSG_SPACE(N * sizeof(int))];
+	} ctl;
+	struct fake	 f;
+	struct buf	 b = BUF_INIT;
+	struct wire_msg	 m = { .type = WIRE_CONN_OPEN,
+	    .conn = WIRE_CONN_ID(1, 1), .credit = 1 };
+	struct iovec	 iov;
+	struct msghdr	 msg;
+	struct cmsghdr	*cm;
+	int		 socks[N], st;
+	size_t		 k;
+
+	fake_start(&f);
+	fake_ready(&f);
+	cr_assert_eq(wire_encode(&b, &m), 0);
+	for (k = 0; k < N; k++)
+		socks[k] = own_socket();
+	memset(&ctl, 0, sizeof(ctl));
+	memset(&msg, 0, sizeof(msg));
+	iov = (struct iovec){ b.data, b.len };
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.space;
+	msg.msg_controllen = sizeof(ctl.space);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(N * sizeof(int));
+	memcpy(CMSG_DATA(cm), socks, N * sizeof(int));
+	cr_assert(sendmsg(f.fd, &msg, MSG_NOSIGNAL) == (ssize_t)b.len ||
+	    errno == EPIPE);
+	for (k = 0; k < N; k++)
+		close(socks[k]);
+	buf_free(&b);
+	/* Dead before it answers anything more: EOF, not a reply. */
+	fake_line(&f, WIRE_REQUEST, 1, "ping");
+	{
+		struct pollfd	 pfd = { f.fd, POLLIN, 0 };
+		char		 c;
+		ssize_t		 n;
+
+		cr_assert_eq(poll(&pfd, 1, 20000), 1, "worker is silent");
+		/* Gone with the request unread: EOF or a reset. */
+		n = read(f.fd, &c, 1);
+		cr_assert(n == 0 || (n == -1 && errno == ECONNRESET),
+		    "the worker answered (%zd)", n);
+	}
+	st = fake_status(&f);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+}
