@@ -49,11 +49,17 @@ profile_skip(const char *s, size_t len)
 	return true;
 }
 
-#define PROFILE_BLOCK	(1024 * 1024)
+/*
+ * Blocks double from the first size to the last: a short profile stays
+ * small, a long journal gets big blocks.
+ */
+#define PROFILE_BLOCK_FIRST	4096
+#define PROFILE_BLOCK		(1024 * 1024)
 
 struct profile_block {
 	struct profile_block	*next;
 	size_t			 used;
+	size_t			 size;
 	char			 data[];
 };
 
@@ -62,12 +68,18 @@ static char *
 profile_room(struct profile *p, size_t n)
 {
 	struct profile_block	*b;
-	size_t			 size = n > PROFILE_BLOCK ? n : PROFILE_BLOCK;
+	size_t			 size;
 
 	if (p->blocks == NULL || p->room < n) {
+		size = p->blocks == NULL ? PROFILE_BLOCK_FIRST :
+		    p->blocks->size < PROFILE_BLOCK ? 2 * p->blocks->size :
+		    PROFILE_BLOCK;
+		if (size < n)
+			size = n;
 		if ((b = malloc(sizeof(*b) + size)) == NULL)
 			return NULL;
 		b->used = 0;
+		b->size = size;
 		b->next = p->blocks;
 		p->blocks = b;
 		p->room = size;

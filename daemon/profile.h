@@ -21,9 +21,9 @@ struct profile_line {
 };
 
 /*
- * The texts live in blocks of PROFILE_BLOCK bytes (a longer line gets a
- * block of its own), not one malloc each: a journal of millions of short
- * commands would pay malloc's header and rounding on every one.
+ * The texts live in blocks (4 KiB doubling up to 1 MiB), not one malloc
+ * each: a journal of millions of short commands would pay malloc's
+ * header and rounding on every one.
  */
 struct profile_block;
 
