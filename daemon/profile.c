@@ -67,10 +67,10 @@ struct profile_block {
 static char *
 profile_room(struct profile *p, size_t n)
 {
-	struct profile_block	*b;
+	struct profile_block	*b = p->blocks;
 	size_t			 size;
 
-	if (p->blocks == NULL || p->room < n) {
+	if (b == NULL || b->size - b->used < n) {
 		size = p->blocks == NULL ? PROFILE_BLOCK_FIRST :
 		    p->blocks->size < PROFILE_BLOCK ? 2 * p->blocks->size :
 		    PROFILE_BLOCK;
@@ -82,11 +82,8 @@ profile_room(struct profile *p, size_t n)
 		b->size = size;
 		b->next = p->blocks;
 		p->blocks = b;
-		p->room = size;
 	}
-	b = p->blocks;
 	b->used += n;
-	p->room -= n;
 	return b->data + b->used - n;
 }
 
@@ -315,7 +312,6 @@ profile_free(struct profile *p)
 		p->blocks = b->next;
 		free(b);
 	}
-	p->room = 0;
 	free(p->lines);
 	p->lines = NULL;
 	p->n = p->cap = 0;

@@ -32,10 +32,9 @@ struct profile {
 	size_t			 n;
 	size_t			 cap;
 	struct profile_block	*blocks;	/* newest first */
-	size_t			 room;		/* free bytes in the newest */
 };
 
-#define PROFILE_INIT	{ NULL, 0, 0, NULL, 0 }
+#define PROFILE_INIT	{ NULL, 0, 0, NULL }
 
 /* What the ipc lines ask for; the last line of each kind wins. */
 struct profile_ipc {

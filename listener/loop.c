@@ -219,12 +219,11 @@ loop_read(struct loop *l, struct conn *c, int max)
 	}
 }
 
+/* loop_read marks c changed, EAGAIN too: loop_settle then arms it. */
 void
 loop_read_new(struct loop *l, struct conn *c)
 {
 	loop_read(l, c, 1);
-	/* EAGAIN too: loop_arm watches it. */
-	conn_touch(c);
 }
 
 /*

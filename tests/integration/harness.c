@@ -561,24 +561,6 @@ h_wait_log_line(const struct h_daemon *d, const char *line)
 	}
 }
 
-int
-h_write_all(int fd, const void *v, size_t len)
-{
-	const char	*p = v;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Write DIR/name and return its path. */
 char *
 h_write_file(struct h_daemon *d, const char *name, const char *text)
@@ -589,7 +571,7 @@ h_write_file(struct h_daemon *d, const char *name, const char *text)
 	path = h_printf("%s/%s", d->dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	cr_assert(fd != -1, "%s: %s", path, strerror(errno));
-	cr_assert(h_write_all(fd, text, strlen(text)) == 0, "%s: %s", path,
+	cr_assert(write_all(fd, text, strlen(text)) == 0, "%s: %s", path,
 	    strerror(errno));
 	close(fd);
 	return path;

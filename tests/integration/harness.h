@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "common/limits.h"
+#include "common/writeall.h"
 
 /* Deadlines, in milliseconds; generous on purpose. */
 #define H_START_MS	10000	/* the socket accepts */
@@ -167,7 +168,6 @@ const char	*h_src_dir(void);
 
 /* Small things. */
 void	*h_alloc(size_t);
-int	 h_write_all(int, const void *, size_t);
 char	*h_status_text(int);
 char	*h_repeat(char, size_t);
 char	*h_printf(const char *, ...) __attribute__((format(printf, 1, 2)));

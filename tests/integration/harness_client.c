@@ -405,8 +405,8 @@ as_child(int out, uid_t uid, gid_t gid, const char *addr, const void *v,
 		h.end = b.end;
 		h.len = b.len;
 	}
-	if (h_write_all(out, &h, sizeof(h)) == -1 ||
-	    h_write_all(out, b.p, b.len) == -1)
+	if (write_all(out, &h, sizeof(h)) == -1 ||
+	    write_all(out, b.p, b.len) == -1)
 		_exit(5);
 	_exit(0);
 }

@@ -265,8 +265,8 @@ Test(bounds, profile_past_the_size_limit_is_refused)
 		block[i + 1023] = '\n';
 	}
 	for (i = 0; i < PROFILE_SIZE_MAX / (1 << 20); i++)
-		cr_assert_eq(h_write_all(fd, block, 1 << 20), 0);
-	cr_assert_eq(h_write_all(fd, "\n", 1), 0);
+		cr_assert_eq(write_all(fd, block, 1 << 20), 0);
+	cr_assert_eq(write_all(fd, "\n", 1), 0);
 	close(fd);
 	free(block);
 	h_spawn(&d, "-P", path, NULL);

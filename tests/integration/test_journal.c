@@ -96,7 +96,7 @@ write_bytes(const char *path, const void *p, size_t len, mode_t mode)
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	cr_assert(fd != -1, "%s: %s", path, strerror(errno));
-	cr_assert(h_write_all(fd, p, len) == 0, "%s: %s", path,
+	cr_assert(write_all(fd, p, len) == 0, "%s: %s", path,
 	    strerror(errno));
 	cr_assert(fchmod(fd, mode) == 0);
 	close(fd);

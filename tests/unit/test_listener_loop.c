@@ -29,6 +29,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/wire.h"
+#include "common/writeall.h"
 #include "listener/line.h"
 #include "listener/loop.h"
 #include "common/contract.h"
@@ -87,23 +88,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t	*b = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		w = write(fd, b, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		b += w;
-		n -= (size_t)w;
-	}
 }
 
 static void
